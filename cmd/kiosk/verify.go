@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/scuola/kiosk/revocation"
+	"github.com/scuola/kiosk/verify"
+)
+
+func init() {
+	commands["verify"] = command{
+		summary: "verify one certificate QR text and print the verdict as JSON",
+		run:     runVerify,
+	}
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// verifyOutput is the command's one JSON object. Its shape is a contract:
+// other tools measure the project through it.
+type verifyOutput struct {
+	Status string        `json:"status"`
+	Admit  bool          `json:"admit"`
+	Stage  string        `json:"stage"`
+	Reason string        `json:"reason"`
+	Person *personOutput `json:"person,omitempty"`
+}
+
+type personOutput struct {
+	FamilyName  string `json:"family_name"`
+	GivenName   string `json:"given_name"`
+	DateOfBirth string `json:"dob"`
+}
+
+func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var trustFiles stringList
+	fs.Var(&trustFiles, "trust", "signer certificate: DER, PEM, base64 DER, or a JSON array of {kid, raw_data} (repeatable)")
+	settingsFile := fs.String("settings", "", "settings document in the Italian gateway's format (default: built-in values)")
+	revokedFile := fs.String("revoked", "", "revocation list: base64 SHA-256 of UVCIs, one per line")
+	modeName := fs.String("mode", string(verify.ModeSchool), "scan mode: school, 3G, 2G or booster")
+	atText := fs.String("at", "", "instant of the check, RFC 3339 (default: now)")
+	showPerson := fs.Bool("show-person", false, "include the holder's name and date of birth in the output")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: kiosk verify [--trust FILE]... [--settings FILE] [--revoked FILE] [--mode school|3G|2G|booster] [--at RFC3339] [--show-person] [TEXT | -]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return exitUsage
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "kiosk verify: "+format+"\n", a...)
+		return exitUsage
+	}
+	if fs.NArg() > 1 {
+		return usageErr("one QR text at most, got %d arguments", fs.NArg())
+	}
+	mode, err := verify.ParseMode(*modeName)
+	if err != nil {
+		return usageErr("--mode: %v", err)
+	}
+	instant := time.Now()
+	if *atText != "" {
+		if instant, err = time.Parse(time.RFC3339, *atText); err != nil {
+			return usageErr("--at %q is not an RFC 3339 instant (like 2022-02-15T08:00:00+01:00)", *atText)
+		}
+	}
+	opts, err := loadVerifyOptions(trustFiles, *settingsFile, *revokedFile)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	text, err := readQRText(fs.Args(), stdin)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+
+	v := verify.New(opts).Check(text, mode, instant)
+	defer v.Person.Wipe()
+	out := verifyOutput{Status: string(v.Status), Admit: v.Admit, Stage: string(v.Stage), Reason: v.Reason.Text(verify.LangIT)}
+	if d := v.Detail(); d != "" {
+		out.Reason += " (" + d + ")"
+	}
+	if *showPerson {
+		if id, ok := v.Person.Reveal(); ok {
+			out.Person = &personOutput{FamilyName: id.FamilyName, GivenName: id.GivenName, DateOfBirth: id.DateOfBirth}
+		}
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		fmt.Fprintf(stderr, "kiosk verify: writing the verdict: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// loadVerifyOptions reads the trust files given on the command line.
+func loadVerifyOptions(trustFiles []string, settingsFile, revokedFile string) (verify.Options, error) {
+	var o verify.Options
+	o.Trust = verify.NewTrustStore()
+	for _, f := range trustFiles {
+		data, err := readBounded(f, verify.MaxTrustFileLen)
+		if err != nil {
+			return o, fmt.Errorf("--trust %s: %w", f, err)
+		}
+		signers, err := verify.ParseTrustFile(data)
+		if err != nil {
+			return o, fmt.Errorf("--trust %s: %w", f, err)
+		}
+		for _, s := range signers {
+			o.Trust.Add(s)
+		}
+	}
+	if settingsFile != "" {
+		data, err := readBounded(settingsFile, verify.MaxSettingsLen)
+		if err != nil {
+			return o, fmt.Errorf("--settings %s: %w", settingsFile, err)
+		}
+		if o.Settings, err = verify.ParseSettings(data); err != nil {
+			return o, fmt.Errorf("--settings %s: %w", settingsFile, err)
+		}
+	}
+	if revokedFile != "" {
+		f, err := os.Open(revokedFile)
+		if err != nil {
+			return o, fmt.Errorf("--revoked: %w", err)
+		}
+		defer f.Close()
+		set, err := revocation.ReadLines(f)
+		if err != nil {
+			return o, fmt.Errorf("--revoked %s: %w", revokedFile, err)
+		}
+		o.Revoked = set
+	}
+	return o, nil
+}
+
+// readBounded reads a whole file, refusing one over max bytes before
+// reading it into memory.
+func readBounded(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("larger than the %d-byte bound", max)
+	}
+	return data, nil
+}
+
+// readQRText takes the text from the argument, or from standard input with
+// "-" or no argument. One trailing line ending is dropped (a space is a
+// base45 character, so nothing else is trimmed).
+func readQRText(args []string, stdin io.Reader) (string, error) {
+	if len(args) == 1 && args[0] != "-" {
+		return args[0], nil
+	}
+	data, err := io.ReadAll(io.LimitReader(stdin, verify.MaxTextLen+2))
+	if err != nil {
+		return "", fmt.Errorf("reading standard input: %w", err)
+	}
+	data = bytes.TrimSuffix(data, []byte("\n"))
+	data = bytes.TrimSuffix(data, []byte("\r"))
+	return string(data), nil
+}
