@@ -190,12 +190,25 @@ func HC1(s *Signer, dcc *verify.DCC, c Claims, e Encoding) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return HC1FromSign1(cose, e.Uncompressed)
+}
+
+// HC1FromSign1 wraps a COSE_Sign1 message into a QR text: zlib (unless
+// uncompressed), base45, prefix.
+func HC1FromSign1(cose []byte, uncompressed bool) (string, error) {
 	payload := cose
-	if !e.Uncompressed {
+	if !uncompressed {
 		var z bytes.Buffer
-		w, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
-		_, _ = w.Write(cose)
-		_ = w.Close()
+		w, err := zlib.NewWriterLevel(&z, zlib.BestCompression)
+		if err != nil {
+			return "", err
+		}
+		if _, err := w.Write(cose); err != nil {
+			return "", err
+		}
+		if err := w.Close(); err != nil {
+			return "", err
+		}
 		payload = z.Bytes()
 	}
 	return "HC1:" + verify.Base45Encode(payload), nil

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/scuola/kiosk/testdata/dgcvectors"
 )
 
 // The examples of RFC 9285 section 4.
@@ -67,7 +69,7 @@ func FuzzBase45(f *testing.F) {
 	for _, s := range []string{"", "BB8", "%69 VD92EX0", "GGW", "::", "A", "NCFOXN%TS3DH"} {
 		f.Add(s)
 	}
-	for _, s := range conformanceSeeds(f) {
+	for _, s := range dgcvectors.Prefixes(f) {
 		f.Add(strings.TrimPrefix(s, "HC1:"))
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -1,10 +1,11 @@
 package verify
 
 import (
-	"fmt"
+	"errors"
 	"math"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/x448/float16"
 )
 
 // dccDecMode decodes the CWT and the DCC. Duplicate map keys are refused (a
@@ -26,9 +27,9 @@ var dccDecMode = func() cbor.DecMode {
 
 // cwtClaims are the CWT claims a DCC carries (RFC 8392 keys).
 type cwtClaims struct {
-	Issuer   string          `cbor:"1,keyasint,omitempty"`
-	Expiry   cbor.RawMessage `cbor:"4,keyasint,omitempty"`
-	IssuedAt cbor.RawMessage `cbor:"6,keyasint,omitempty"`
+	Issuer   string      `cbor:"1,keyasint,omitempty"`
+	Expiry   numericDate `cbor:"4,keyasint,omitempty"`
+	IssuedAt numericDate `cbor:"6,keyasint,omitempty"`
 	HCert    struct {
 		DCC cbor.RawMessage `cbor:"1,keyasint,omitempty"`
 	} `cbor:"-260,keyasint,omitempty"`
@@ -71,29 +72,73 @@ func isCBORMap(raw []byte) bool {
 	return len(raw) > 0 && raw[0]>>5 == 5
 }
 
-// epochSeconds reads a CWT NumericDate, which issuers encode as an integer
-// or a float.
-func epochSeconds(raw cbor.RawMessage, claim string) (int64, bool, *Error) {
-	if len(raw) == 0 {
-		return 0, false, nil
+// cborNumber reads a CBOR integer or float (optionally inside tag 1) from
+// its raw bytes, without reflection: it runs several times on every scan.
+// whole reports whether the value is an integer (or an integral float).
+func cborNumber(b []byte) (v float64, whole bool, ok bool) {
+	if len(b) >= 1 && b[0] == 0xc1 { // tag 1, epoch-based date/time
+		b = b[1:]
 	}
-	var v any
-	if err := dccDecMode.Unmarshal(raw, &v); err != nil {
-		return 0, false, fail(StageCBOR, StatusNotEUDCC, ReasonUnreadable, err, "CWT claim %s: %v", claim, err)
+	if len(b) == 0 {
+		return 0, false, false
 	}
-	switch n := v.(type) {
-	case int64:
-		return n, true, nil
-	case uint64:
-		if n <= math.MaxInt64 {
-			return int64(n), true, nil
+	major, info, rest := b[0]>>5, b[0]&0x1f, b[1:]
+	var u uint64
+	switch {
+	case info < 24:
+		u = uint64(info)
+	case info <= 27:
+		size := 1 << (info - 24)
+		if len(rest) < size {
+			return 0, false, false
 		}
-	case float64:
-		if !math.IsNaN(n) && !math.IsInf(n, 0) && math.Abs(n) < 1<<62 {
-			return int64(n), true, nil
+		for _, c := range rest[:size] {
+			u = u<<8 | uint64(c)
 		}
+		rest = rest[size:]
+	default:
+		return 0, false, false
 	}
-	return 0, false, fail(StageCBOR, StatusNotEUDCC, ReasonUnreadable, nil, "CWT claim %s is a %T, not a NumericDate", claim, v)
+	if len(rest) != 0 {
+		return 0, false, false
+	}
+	switch {
+	case major == 0 && u < 1<<62:
+		return float64(u), true, true
+	case major == 1 && u < 1<<62:
+		return -1 - float64(u), true, true
+	case major == 7 && info == 25:
+		v = float64(float16.Frombits(uint16(u)).Float32())
+	case major == 7 && info == 26:
+		v = float64(math.Float32frombits(uint32(u)))
+	case major == 7 && info == 27:
+		v = math.Float64frombits(u)
+	default:
+		return 0, false, false
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1<<62 {
+		return 0, false, false
+	}
+	return v, v == math.Trunc(v), true
+}
+
+// numericDate is a CWT NumericDate: seconds since the epoch, which issuers
+// encode as an integer or a float, sometimes inside tag 1.
+type numericDate struct {
+	sec     int64
+	present bool
+}
+
+var errNumericDate = errors.New("not a NumericDate (an integer or a float of epoch seconds)")
+
+// UnmarshalCBOR implements cbor.Unmarshaler.
+func (n *numericDate) UnmarshalCBOR(b []byte) error {
+	v, _, ok := cborNumber(b)
+	if !ok {
+		return errNumericDate
+	}
+	n.sec, n.present = int64(v), true
+	return nil
 }
 
 // DCC is the Digital COVID Certificate (schema 1.3, with the Italian
@@ -165,25 +210,16 @@ type Exemption struct {
 // Count is a dose number, which a few issuers encode as a float.
 type Count int
 
+var errCount = errors.New("dose count is not a whole number from 0 to 999")
+
 // UnmarshalCBOR accepts an integer or an integral float.
 func (c *Count) UnmarshalCBOR(b []byte) error {
-	var v any
-	if err := dccDecMode.Unmarshal(b, &v); err != nil {
-		return err
+	v, whole, ok := cborNumber(b)
+	if !ok || !whole || v < 0 || v > 999 || b[0] == 0xc1 {
+		return errCount
 	}
-	switch n := v.(type) {
-	case int64:
-		if n >= 0 && n < 1000 {
-			*c = Count(n)
-			return nil
-		}
-	case float64:
-		if n >= 0 && n < 1000 && n == math.Trunc(n) {
-			*c = Count(n)
-			return nil
-		}
-	}
-	return fmt.Errorf("dose count is a %T outside 0…999 or not whole", v)
+	*c = Count(v)
+	return nil
 }
 
 // The disease agent code of COVID-19 (SNOMED CT).

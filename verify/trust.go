@@ -215,27 +215,37 @@ const MaxTrustFileLen = 16 << 20
 // ParseTrustFile reads signer certificates from a file's contents in any of
 // the forms the command line accepts: DER, one or more PEM certificates,
 // base64 of DER (one per line), or a JSON array of {"kid","raw_data"}
-// objects as the Italian gateway's DSC list. For the JSON form, a kid that
-// does not match the certificate is an error naming the entry.
-func ParseTrustFile(data []byte) ([]*Signer, error) {
+// objects as the Italian gateway's DSC list.
+//
+// In the JSON form, as in the gateway's answers, an entry whose certificate
+// does not parse or whose announced kid is not the certificate's is skipped
+// and reported in skipped (the real list has such entries); in the other
+// forms, which a person wrote, any bad entry is an error.
+func ParseTrustFile(data []byte) (signers []*Signer, skipped []error, err error) {
 	if len(data) > MaxTrustFileLen {
-		return nil, fmt.Errorf("%d bytes is over the %d-byte bound for a trust file", len(data), MaxTrustFileLen)
+		return nil, nil, fmt.Errorf("%d bytes is over the %d-byte bound for a trust file", len(data), MaxTrustFileLen)
 	}
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case len(trimmed) == 0:
-		return nil, errors.New("empty trust file")
+		return nil, nil, errors.New("empty trust file")
 	case trimmed[0] == '[':
 		return parseTrustJSON(trimmed)
 	case bytes.HasPrefix(trimmed, []byte("-----BEGIN")):
-		return parseTrustPEM(trimmed)
+		signers, err = parseTrustPEM(trimmed)
+		return signers, nil, err
 	case data[0] == 0x30:
 		s, err := NewSigner(data)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return []*Signer{s}, nil
+		return []*Signer{s}, nil, nil
 	}
+	signers, err = parseTrustBase64Lines(trimmed)
+	return signers, nil, err
+}
+
+func parseTrustBase64Lines(trimmed []byte) ([]*Signer, error) {
 	var out []*Signer
 	for i, line := range bytes.Split(trimmed, []byte("\n")) {
 		line = bytes.TrimSpace(line)
@@ -287,20 +297,22 @@ type TrustEntry struct {
 	RawData string `json:"raw_data"`
 }
 
-func parseTrustJSON(data []byte) ([]*Signer, error) {
+func parseTrustJSON(data []byte) ([]*Signer, []error, error) {
 	var entries []TrustEntry
 	if err := json.Unmarshal(data, &entries); err != nil {
-		return nil, fmt.Errorf("JSON trust list: %w", err)
+		return nil, nil, fmt.Errorf("JSON trust list: %w", err)
 	}
 	out := make([]*Signer, 0, len(entries))
+	var skipped []error
 	for i, e := range entries {
 		s, err := ParseTrustEntry(e)
 		if err != nil {
-			return nil, fmt.Errorf("entry %d: %w", i, err)
+			skipped = append(skipped, fmt.Errorf("entry %d (kid %s): %w", i, e.KID, err))
+			continue
 		}
 		out = append(out, s)
 	}
-	return out, nil
+	return out, skipped, nil
 }
 
 // ParseTrustEntry parses one {"kid","raw_data"} entry, checking that the kid

@@ -36,9 +36,17 @@ type unwrapped struct {
 // than everything else in a check together.
 var zlibReaders sync.Pool
 
+// scratch is the memory of one check, reused between checks: the decoded
+// base45 and the inflated message. The result of unwrap aliases it.
+type scratch struct {
+	raw      []byte
+	inflated bytes.Buffer
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
 // unwrap checks the prefix, decodes base45 and inflates the zlib stream.
-// buf is scratch space that the result may alias.
-func unwrap(text string, buf *bytes.Buffer) (unwrapped, *Error) {
+func unwrap(text string, sc *scratch) (unwrapped, *Error) {
 	if len(text) > MaxTextLen {
 		return unwrapped{}, fail(StagePrefix, StatusNotEUDCC, ReasonNotEUDCC, nil,
 			"text of %d bytes is longer than any QR code can carry (%d)", len(text), MaxTextLen)
@@ -46,7 +54,8 @@ func unwrap(text string, buf *bytes.Buffer) (unwrapped, *Error) {
 	if !strings.HasPrefix(text, contextPrefix) {
 		return unwrapped{}, fail(StagePrefix, StatusNotEUDCC, ReasonNotEUDCC, nil, "%s", describePrefix(text))
 	}
-	raw, err := AppendBase45Decode(make([]byte, 0, Base45DecodedLen(len(text)-len(contextPrefix))), text[len(contextPrefix):])
+	raw, err := AppendBase45Decode(sc.raw[:0], text[len(contextPrefix):])
+	sc.raw = raw
 	if err != nil {
 		return unwrapped{}, fail(StageBase45, StatusNotEUDCC, ReasonUnreadable, err,
 			"%s (offsets count from the start of the text)", shiftOffsets(err.Error(), len(contextPrefix)))
@@ -56,7 +65,7 @@ func unwrap(text string, buf *bytes.Buffer) (unwrapped, *Error) {
 		// COSE message itself.
 		return unwrapped{cose: raw, compressed: false}, nil
 	}
-	out, err := inflate(raw, buf)
+	out, err := inflate(raw, &sc.inflated)
 	if err != nil {
 		return unwrapped{}, fail(StageZlib, StatusNotEUDCC, ReasonUnreadable, err, "%v", err)
 	}

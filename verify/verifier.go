@@ -1,10 +1,8 @@
 package verify
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/scuola/kiosk/privacy"
@@ -52,9 +50,6 @@ func New(o Options) *Verifier {
 // Settings returns the rules in use.
 func (v *Verifier) Settings() *Settings { return v.o.Settings }
 
-// buffers reuses the inflate output between checks.
-var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
 // Check verifies the text of a QR code at the given instant under a scan
 // mode, and returns the verdict. It never panics and never reads the clock.
 // The verdict's Person, when set, must be wiped by the caller when it is no
@@ -65,9 +60,9 @@ func (v *Verifier) Check(text string, mode Mode, instant time.Time) Verdict {
 			return verdictFromError(fail(StageTrustData, StatusNotValid, ReasonStaleData, err, "%v", err), nil, KindUnknown)
 		}
 	}
-	buf := buffers.Get().(*bytes.Buffer)
-	defer buffers.Put(buf)
-	r := v.check(text, mode, instant, buf)
+	sc := scratches.Get().(*scratch)
+	defer scratches.Put(sc)
+	r := v.check(text, mode, instant, sc)
 	return r.verdict()
 }
 
@@ -91,8 +86,8 @@ func (r *result) verdict() Verdict {
 
 // check runs the pipeline. Every stage that succeeds is recorded in passed,
 // so that a refusal says exactly how far the certificate got.
-func (v *Verifier) check(text string, mode Mode, instant time.Time, buf *bytes.Buffer) (r result) {
-	u, err := unwrap(text, buf)
+func (v *Verifier) check(text string, mode Mode, instant time.Time, sc *scratch) (r result) {
+	u, err := unwrap(text, sc)
 	if err != nil {
 		r.err = err
 		return r
@@ -208,11 +203,7 @@ func verifyWithAny(msg *message, signers []*Signer) (*Signer, *Error) {
 // the signer's notBefore is accepted: issuers backdate iat, and the EU
 // vectors do.)
 func checkSignerAtIssue(c *cwtClaims, s *Signer) *Error {
-	iat, ok, err := epochSeconds(c.IssuedAt, "iat")
-	if err != nil || !ok {
-		return err
-	}
-	if time.Unix(iat, 0).After(s.Cert.NotAfter) {
+	if c.IssuedAt.present && time.Unix(c.IssuedAt.sec, 0).After(s.Cert.NotAfter) {
 		return fail(StageSignature, StatusNotValid, ReasonSignerExpired, nil,
 			"issued after its signer certificate (kid %s) expired", s.KID)
 	}
@@ -221,14 +212,8 @@ func checkSignerAtIssue(c *cwtClaims, s *Signer) *Error {
 
 // checkExpiry compares the instant with the CWT's issued-at and expiration.
 func checkExpiry(c *cwtClaims, instant time.Time) *Error {
-	exp, hasExp, err := epochSeconds(c.Expiry, "exp")
-	if err != nil {
-		return err
-	}
-	iat, hasIat, err := epochSeconds(c.IssuedAt, "iat")
-	if err != nil {
-		return err
-	}
+	exp, hasExp := c.Expiry.sec, c.Expiry.present
+	iat, hasIat := c.IssuedAt.sec, c.IssuedAt.present
 	now := instant.Unix()
 	if hasIat && now < iat {
 		return fail(StageExpiry, StatusNotValidYet, ReasonCertNotYet, nil, "issued at %s, after the instant of the check",

@@ -81,7 +81,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return usageErr("--at %q is not an RFC 3339 instant (like 2022-02-15T08:00:00+01:00)", *atText)
 		}
 	}
-	opts, err := loadVerifyOptions(trustFiles, *settingsFile, *revokedFile)
+	opts, err := loadVerifyOptions(trustFiles, *settingsFile, *revokedFile, stderr)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -110,8 +110,9 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// loadVerifyOptions reads the trust files given on the command line.
-func loadVerifyOptions(trustFiles []string, settingsFile, revokedFile string) (verify.Options, error) {
+// loadVerifyOptions reads the trust files given on the command line; a
+// skipped entry of a JSON trust list is reported on warn.
+func loadVerifyOptions(trustFiles []string, settingsFile, revokedFile string, warn io.Writer) (verify.Options, error) {
 	var o verify.Options
 	o.Trust = verify.NewTrustStore()
 	for _, f := range trustFiles {
@@ -119,9 +120,12 @@ func loadVerifyOptions(trustFiles []string, settingsFile, revokedFile string) (v
 		if err != nil {
 			return o, fmt.Errorf("--trust %s: %w", f, err)
 		}
-		signers, err := verify.ParseTrustFile(data)
+		signers, skipped, err := verify.ParseTrustFile(data)
 		if err != nil {
 			return o, fmt.Errorf("--trust %s: %w", f, err)
+		}
+		for _, e := range skipped {
+			fmt.Fprintf(warn, "kiosk verify: --trust %s: skipped %v\n", f, e)
 		}
 		for _, s := range signers {
 			o.Trust.Add(s)
