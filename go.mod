@@ -3,6 +3,7 @@ module github.com/scuola/kiosk
 go 1.26.8
 
 require (
+	github.com/BurntSushi/toml v1.6.0
 	github.com/fxamacker/cbor/v2 v2.10.0
 	github.com/makiuchi-d/gozxing v0.1.1
 	github.com/veraison/go-cose v1.3.0

@@ -3,36 +3,16 @@ package verify
 import (
 	"fmt"
 	"time"
-	_ "time/tzdata" // the kiosk must know Italian time even on a system without tzdata
+
+	"github.com/scuola/kiosk/calendar"
 )
 
-// rome is the time zone whose calendar days the rules count.
-var rome = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		panic("embedded tzdata lacks Europe/Rome: " + err.Error())
-	}
-	return loc
-}()
-
-// Day is a calendar day, counted from 1970-01-01. The rules compare days,
-// not instants: "valid until day N" includes all of day N in Rome.
-type Day int
+// Day is a calendar day in Rome; the rules compare days, not instants:
+// "valid until day N" includes all of day N.
+type Day = calendar.Day
 
 // DayOf returns the calendar day of an instant in Europe/Rome.
-func DayOf(instant time.Time) Day {
-	y, m, d := instant.In(rome).Date()
-	return civilDay(y, m, d)
-}
-
-func civilDay(y int, m time.Month, d int) Day {
-	return Day(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
-}
-
-// String formats the day as YYYY-MM-DD.
-func (d Day) String() string {
-	return time.Unix(int64(d)*86400, 0).UTC().Format(time.DateOnly)
-}
+func DayOf(instant time.Time) Day { return calendar.Of(instant) }
 
 // parseDay reads a DCC date: YYYY-MM-DD, optionally followed by a time
 // (some early issuers wrote full timestamps where a date belongs). The
@@ -41,11 +21,11 @@ func parseDay(s, field string) (Day, error) {
 	if len(s) < 10 || (len(s) > 10 && s[10] != 'T' && s[10] != ' ') {
 		return 0, fmt.Errorf("%s is not a date (YYYY-MM-DD)", field)
 	}
-	t, err := time.Parse(time.DateOnly, s[:10])
+	d, err := calendar.Parse(s[:10])
 	if err != nil {
 		return 0, fmt.Errorf("%s is not a valid date", field)
 	}
-	return civilDay(t.Date()), nil
+	return d, nil
 }
 
 // parseInstant reads a DCC date-time (sample collection of a test).
