@@ -1,0 +1,426 @@
+package kiosk
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/scuola/kiosk/badge"
+	"github.com/scuola/kiosk/calendar"
+	"github.com/scuola/kiosk/config"
+	"github.com/scuola/kiosk/school"
+	"github.com/scuola/kiosk/verify"
+)
+
+// Options configure a Session.
+type Options struct {
+	SchoolName     string
+	Lang           string // "it" or "en"
+	Classes        []school.Class
+	Rules          school.Rules
+	Delegations    []config.Delegation
+	Mode           verify.Mode
+	Show           time.Duration // how long a result stays on screen
+	InactivityLock time.Duration
+
+	Badges  *badge.Checker
+	Trust   Trust
+	Light   Light
+	Tone    Tone
+	Display Display
+	Counts  Counter
+	Log     *slog.Logger
+}
+
+// Session is the entrance session. It is not safe for concurrent use: one
+// goroutine (the daemon's loop) feeds it every event, with its instant.
+type Session struct {
+	o Options
+
+	screen       Screen
+	day          calendar.Day
+	classes      []school.Verification // under daily verification on day
+	class        *school.Verification  // chosen class
+	lastActivity time.Time
+	// resultUntil is when the result on screen (and its person) goes.
+	resultUntil time.Time
+	// lightFailed and toneFailed make a failing device say so once.
+	lightFailed, toneFailed bool
+}
+
+// New prepares a session; call Start before feeding it events.
+func New(o Options) *Session {
+	if o.Lang != "en" {
+		o.Lang = "it"
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Session{o: o, screen: Screen{Lang: o.Lang, School: o.SchoolName, State: StateLocked}}
+}
+
+// Screen returns the screen as last published.
+func (s *Session) Screen() Screen { return s.screen }
+
+// Start shows the locked screen and sets the light to its idle state.
+func (s *Session) Start(at time.Time) {
+	s.begin(at)
+	s.lock(at, txtLocked)
+}
+
+// QR handles a text read by the scanner (or a handheld scanner): a badge
+// unlocks the kiosk; a certificate is verified for the chosen class. While
+// the kiosk is locked or no class is chosen, a certificate is not even
+// decoded.
+func (s *Session) QR(text string, at time.Time) {
+	s.begin(at)
+	if badge.IsBadge(text) {
+		s.badge(text, at)
+		return
+	}
+	switch s.screen.State {
+	case StateLocked:
+		s.notice(txtLocked)
+		return
+	case StateChooseClass:
+		s.lastActivity = at
+		s.notice(txtChooseClass)
+		return
+	}
+	s.lastActivity = at
+	s.verify(text, at)
+}
+
+// verify checks a certificate and drives the outputs. The order matters:
+// light and tone first (the delegate is waiting), then the screen, then the
+// count, whose fsync may take milliseconds on an SD card.
+func (s *Session) verify(text string, at time.Time) {
+	v := s.o.Trust.Verifier().Check(text, s.o.Mode, at)
+	s.clearResult()
+	if v.Admit {
+		s.show(SignalAdmit)
+		s.play(SoundAdmit)
+	} else {
+		s.show(SignalDeny)
+		s.play(SoundDeny)
+	}
+	s.resultUntil = at.Add(s.o.Show)
+	s.screen.State = StateResult
+	s.screen.Result = &Result{
+		Admit:  v.Admit,
+		Status: string(v.Status),
+		Reason: v.Reason.Text(verify.Lang(s.o.Lang)),
+		Person: v.Person,
+		Until:  s.resultUntil,
+	}
+	s.screen.Notice = ""
+	if v.Admit {
+		s.screen.Class.Admitted++
+	} else {
+		s.screen.Class.Refused++
+	}
+	s.publish()
+	if err := s.o.Counts.Add(context.Background(), s.day, s.class.Class.Name, v.Admit); err != nil {
+		// The delegate must know the count is incomplete; the log says
+		// which part failed, never whose scan it was.
+		s.o.Log.Error("count not saved", "err", err)
+		s.screen.Notice = txtCountNotSaved.in(s.o.Lang)
+		s.publish()
+	}
+}
+
+// Command handles a touch on the screen.
+func (s *Session) Command(c Command, at time.Time) {
+	s.begin(at)
+	switch c.Kind {
+	case CommandLang:
+		if c.Value == "it" || c.Value == "en" {
+			s.o.Lang = c.Value
+			s.screen.Lang = c.Value
+			s.screen.Notice = ""
+			s.refreshHealth(at) // its message is in the screen's language
+			s.publish()
+		}
+	case CommandLock:
+		if s.screen.State != StateLocked {
+			s.o.Log.Info("locked by the delegate")
+			s.lock(at, txtLocked)
+		}
+	case CommandChooseClass:
+		if s.screen.State == StateLocked {
+			s.notice(txtLocked)
+			return
+		}
+		s.lastActivity = at
+		for i := range s.classes {
+			if s.classes[i].Class.Name == c.Value {
+				s.chooseClass(&s.classes[i])
+				return
+			}
+		}
+		s.notice(txtUnknownClass)
+	}
+}
+
+// Tick advances time: a result leaves the screen after its display time, an
+// idle kiosk locks itself, a new day asks for the class again, and the
+// trust data's freshness is re-read.
+func (s *Session) Tick(at time.Time) {
+	trustBefore := s.screen.TrustData
+	s.begin(at)
+	if s.screen.State == StateResult && !at.Before(s.resultUntil) {
+		s.clearResult()
+		s.screen.State = StateReady
+		s.show(s.idleSignal())
+		s.publish()
+	}
+	if s.screen.State != StateLocked && at.Sub(s.lastActivity) >= s.o.InactivityLock {
+		s.o.Log.Info("locked after inactivity")
+		s.lock(at, txtInactivity)
+		return
+	}
+	if s.screen.TrustData != trustBefore {
+		if s.screen.State != StateResult {
+			s.show(s.idleSignal())
+		}
+		s.publish()
+	}
+}
+
+// SetHealth records the state of the camera, the audio or the light.
+func (s *Session) SetHealth(part Part, h Health) {
+	switch part {
+	case PartCamera:
+		s.screen.Camera = h
+	case PartAudio:
+		s.screen.Audio = h
+	case PartLight:
+		s.screen.Light = h
+	}
+	s.publish()
+}
+
+// Close wipes whatever person is on screen and turns the light off.
+func (s *Session) Close() {
+	s.clearResult()
+	s.show(SignalOff)
+}
+
+// Part names a device whose health the screen shows.
+type Part int
+
+// The parts.
+const (
+	PartCamera Part = iota
+	PartAudio
+	PartLight
+)
+
+// Command is a touch on the screen.
+type Command struct {
+	Kind  CommandKind
+	Value string // the class name, or the language
+}
+
+// CommandKind is what was touched.
+type CommandKind int
+
+// The commands.
+const (
+	CommandChooseClass CommandKind = iota
+	CommandLock
+	CommandLang
+)
+
+func (s *Session) badge(text string, at time.Time) {
+	b, err := s.o.Badges.Check(text, s.day)
+	switch {
+	case errors.Is(err, badge.ErrExpired):
+		s.refuseBadge(txtBadgeExpired)
+		return
+	case errors.Is(err, badge.ErrForged):
+		s.refuseBadge(txtBadgeForged)
+		return
+	case err != nil:
+		s.refuseBadge(txtBadgeBad)
+		return
+	}
+	var d *config.Delegation
+	for i := range s.o.Delegations {
+		if s.o.Delegations[i].ID == b.DelegationID {
+			d = &s.o.Delegations[i]
+		}
+	}
+	switch {
+	case d == nil:
+		s.refuseBadge(txtBadgeUnknown)
+		return
+	case d.Revoked:
+		s.refuseBadge(txtBadgeRevoked)
+		return
+	case s.day > d.ValidUntil:
+		s.refuseBadge(txtBadgeExpired)
+		return
+	}
+	s.lastActivity = at
+	if s.screen.Operator != nil && s.screen.Operator.Name == d.Name && s.screen.State != StateLocked {
+		return // the same delegate showed the badge again
+	}
+	// The head teacher's list is the record of who operated; the log keeps
+	// only the delegation's id.
+	s.o.Log.Info("unlocked", "delegation", d.ID)
+	s.clearResult()
+	s.screen.Operator = &Operator{Name: d.Name, Role: d.Role, ValidUntil: d.ValidUntil.String()}
+	s.class = nil
+	s.screen.Class = nil
+	s.screen.Notice = ""
+	s.toChooseClass(at)
+}
+
+func (s *Session) refuseBadge(t text) {
+	s.play(SoundDeny)
+	s.notice(t)
+}
+
+// toChooseClass shows the class picker, or goes straight to scanning when
+// exactly one class is under verification today.
+func (s *Session) toChooseClass(at time.Time) {
+	s.screen.State = StateChooseClass
+	s.screen.Classes = s.choices()
+	if len(s.classes) == 1 {
+		s.chooseClass(&s.classes[0])
+		return
+	}
+	if len(s.classes) == 0 {
+		s.screen.Notice = txtNoClasses.in(s.o.Lang)
+	}
+	s.show(s.idleSignal())
+	s.publish()
+}
+
+func (s *Session) chooseClass(v *school.Verification) {
+	s.class = v
+	c, err := s.o.Counts.Get(context.Background(), s.day, v.Class.Name)
+	if err != nil {
+		s.o.Log.Error("reading the class count", "err", err)
+	}
+	s.screen.Class = &ClassCount{Name: v.Class.Name, Level: string(v.Class.Level), Enrolled: v.Class.Enrolled,
+		Admitted: c.Admitted, Refused: c.Refused, VerificationUntil: v.Until.String()}
+	s.screen.State = StateReady
+	s.screen.Notice = ""
+	s.publish()
+}
+
+func (s *Session) choices() []ClassChoice {
+	out := make([]ClassChoice, 0, len(s.classes))
+	for _, v := range s.classes {
+		out = append(out, ClassChoice{Name: v.Class.Name, Enrolled: v.Class.Enrolled, VerificationUntil: v.Until.String()})
+	}
+	return out
+}
+
+// begin brings the session up to the instant of an event: the day and the
+// trust data's freshness.
+func (s *Session) begin(at time.Time) {
+	s.refreshHealth(at)
+	s.refreshDay(at)
+}
+
+// refreshDay recomputes the classes under verification when the day
+// changes; a chosen class must be chosen again on a new day.
+func (s *Session) refreshDay(at time.Time) {
+	d := calendar.Of(at)
+	if d == s.day && s.classes != nil {
+		return
+	}
+	changed := s.day != 0 && d != s.day
+	s.day = d
+	s.classes = school.UnderVerification(s.o.Classes, s.o.Rules, d)
+	if s.classes == nil {
+		s.classes = []school.Verification{}
+	}
+	s.screen.Classes = s.choices()
+	if changed && s.screen.State != StateLocked {
+		s.clearResult()
+		s.class = nil
+		s.screen.Class = nil
+		s.toChooseClass(at)
+		s.screen.Notice = txtDayChanged.in(s.o.Lang)
+		s.publish()
+	}
+}
+
+func (s *Session) lock(at time.Time, why text) {
+	s.clearResult()
+	s.screen.State = StateLocked
+	s.screen.Operator = nil
+	s.screen.Class = nil
+	s.class = nil
+	s.screen.Notice = why.in(s.o.Lang)
+	s.refreshHealth(at)
+	s.show(SignalAttention)
+	s.publish()
+}
+
+// clearResult takes a result off the screen and wipes its person.
+func (s *Session) clearResult() {
+	if s.screen.Result != nil {
+		s.screen.Result.Person.Wipe()
+		s.screen.Result = nil
+	}
+	if s.screen.State == StateResult {
+		s.screen.State = StateReady
+	}
+}
+
+func (s *Session) refreshHealth(at time.Time) {
+	if s.o.Trust != nil {
+		s.screen.TrustData = s.o.Trust.Health(at, s.o.Lang)
+	}
+}
+
+// idleSignal is the light between results: amber while locked or while
+// the verification data is out of date, off otherwise.
+func (s *Session) idleSignal() Signal {
+	if s.screen.State == StateLocked || !s.screen.TrustData.OK {
+		return SignalAttention
+	}
+	return SignalOff
+}
+
+func (s *Session) notice(t text) {
+	s.screen.Notice = t.in(s.o.Lang)
+	s.publish()
+}
+
+func (s *Session) publish() {
+	s.screen.Seq++
+	if s.o.Display != nil {
+		s.o.Display.Publish(s.screen)
+	}
+}
+
+// show and play never stop the session: a failing light or speaker is a
+// health problem for the screen, not a reason to stop checking.
+func (s *Session) show(sig Signal) {
+	if s.o.Light == nil {
+		return
+	}
+	if err := s.o.Light.Show(sig); err != nil && !s.lightFailed {
+		s.lightFailed = true
+		s.o.Log.Error("light", "err", err)
+		s.screen.Light = Health{OK: false, Message: err.Error()}
+	}
+}
+
+func (s *Session) play(snd Sound) {
+	if s.o.Tone == nil {
+		return
+	}
+	if err := s.o.Tone.Play(snd); err != nil && !s.toneFailed {
+		s.toneFailed = true
+		s.o.Log.Error("tone", "err", err)
+		s.screen.Audio = Health{OK: false, Message: err.Error()}
+	}
+}

@@ -1,0 +1,302 @@
+package kiosk
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scuola/kiosk/badge"
+	"github.com/scuola/kiosk/calendar"
+	"github.com/scuola/kiosk/config"
+	"github.com/scuola/kiosk/school"
+	"github.com/scuola/kiosk/tally"
+	"github.com/scuola/kiosk/testdata/fixtures"
+	"github.com/scuola/kiosk/verify"
+)
+
+type fakeLight struct {
+	shown []Signal
+	err   error
+}
+
+func (l *fakeLight) Show(s Signal) error { l.shown = append(l.shown, s); return l.err }
+func (l *fakeLight) last() Signal        { return l.shown[len(l.shown)-1] }
+
+type fakeTone struct{ played []Sound }
+
+func (t *fakeTone) Play(s Sound) error { t.played = append(t.played, s); return nil }
+
+type fakeDisplay struct{ screens []Screen }
+
+func (d *fakeDisplay) Publish(s Screen) { d.screens = append(d.screens, s) }
+func (d *fakeDisplay) last() Screen     { return d.screens[len(d.screens)-1] }
+
+// fakeTrust counts how often a verifier was asked for: a certificate shown
+// to a locked kiosk must not even be decoded.
+type fakeTrust struct {
+	v     *verify.Verifier
+	stale bool
+	asked int
+}
+
+func (t *fakeTrust) Verifier() *verify.Verifier { t.asked++; return t.v }
+func (t *fakeTrust) Health(time.Time, string) Health {
+	if t.stale {
+		return Health{OK: false, Message: "dati di verifica non aggiornati"}
+	}
+	return Health{OK: true}
+}
+
+type rig struct {
+	s       *Session
+	light   *fakeLight
+	tone    *fakeTone
+	display *fakeDisplay
+	trust   *fakeTrust
+	counts  *tally.Store
+	set     *fixtures.Set
+	badges  map[string]string // by delegation id
+}
+
+var morning = fixtures.Ref // 8:00 in Rome, 15 February 2022
+
+func newRig(t *testing.T, classes ...school.Class) *rig {
+	t.Helper()
+	set := fixtures.Load(t)
+	checker, err := badge.NewChecker(set.Signers["school"].CertDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := tally.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { counts.Close() })
+	day := calendar.Of(morning)
+	if classes == nil {
+		until := day + 4
+		classes = []school.Class{
+			{Name: "3A", Level: school.Primaria, Enrolled: 22, VerifyUntil: &until},
+			{Name: "2B", Level: school.Secondaria1, Enrolled: 25, VerifyUntil: &until},
+			{Name: "1C", Level: school.Secondaria1, Enrolled: 24}, // no cases: not under verification
+		}
+	}
+	delegations := []config.Delegation{
+		{ID: "D-1", Name: "Maria Bianchi", Role: "collaboratrice scolastica", ValidUntil: day + 100},
+		{ID: "D-2", Name: "Luca Verdi", Role: "docente", ValidUntil: day + 100},
+		{ID: "D-old", Name: "Anna Neri", Role: "docente", ValidUntil: day - 1},
+		{ID: "D-rev", Name: "Paolo Gialli", Role: "docente", ValidUntil: day + 100, Revoked: true},
+	}
+	r := &rig{light: &fakeLight{}, tone: &fakeTone{}, display: &fakeDisplay{}, counts: counts, set: set, badges: map[string]string{},
+		trust: &fakeTrust{v: set.Verifier()}}
+	for _, d := range append(delegations, config.Delegation{ID: "D-ghost", Name: "X", ValidUntil: day + 100}) {
+		text, err := badge.Issue(set.Signers["school"], badge.Badge{DelegationID: d.ID, Name: d.Name, Role: d.Role, ValidUntil: day + 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.badges[d.ID] = text
+	}
+	rules, _ := school.NewRules(school.DefaultRuleSets())
+	r.s = New(Options{SchoolName: "IC di prova", Classes: classes, Rules: rules, Delegations: delegations, Mode: verify.ModeSchool,
+		Show: 5 * time.Second, InactivityLock: 10 * time.Minute, Badges: checker, Trust: r.trust,
+		Light: r.light, Tone: r.tone, Display: r.display, Counts: counts})
+	r.s.Start(morning)
+	return r
+}
+
+func (r *rig) unlock(t *testing.T, at time.Time) {
+	t.Helper()
+	r.s.QR(r.badges["D-1"], at)
+	if st := r.s.Screen().State; st != StateChooseClass {
+		t.Fatalf("after the badge: %s (%s)", st, r.s.Screen().Notice)
+	}
+}
+
+func TestLockedUntilABadge(t *testing.T) {
+	r := newRig(t)
+	sc := r.display.last()
+	if sc.State != StateLocked || r.light.last() != SignalAttention || !strings.Contains(sc.Notice, "badge di delega") {
+		t.Fatalf("start: %s %v %q", sc.State, r.light.last(), sc.Notice)
+	}
+	// A certificate shown to a locked kiosk is not verified at all.
+	r.s.QR(r.set.Case("booster-3of3").Text, morning)
+	if r.trust.asked != 0 || r.display.last().Result != nil {
+		t.Fatal("a locked kiosk verified a certificate")
+	}
+	for id, want := range map[string]string{
+		"D-old": "delega scaduta", "D-rev": "delega revocata", "D-ghost": "non presente nell'elenco",
+	} {
+		r.s.QR(r.badges[id], morning)
+		if sc := r.display.last(); sc.State != StateLocked || !strings.Contains(sc.Notice, want) {
+			t.Errorf("badge %s: %s %q", id, sc.State, sc.Notice)
+		}
+	}
+	// A badge of another school (signed with another key).
+	forged, _ := badge.Issue(r.set.Signers["es256"], badge.Badge{DelegationID: "D-1", Name: "Maria Bianchi", ValidUntil: calendar.Of(morning) + 10})
+	r.s.QR(forged, morning)
+	if sc := r.display.last(); sc.State != StateLocked || !strings.Contains(sc.Notice, "non firmato da questa scuola") {
+		t.Errorf("forged badge: %s %q", sc.State, sc.Notice)
+	}
+	r.s.QR("KB1:%%%", morning)
+	if sc := r.display.last(); sc.State != StateLocked || !strings.Contains(sc.Notice, "illeggibile") {
+		t.Errorf("garbage badge: %q", sc.Notice)
+	}
+	if len(r.tone.played) != 5 || r.tone.played[0] != SoundDeny {
+		t.Errorf("refused badges played %v", r.tone.played)
+	}
+	r.unlock(t, morning)
+	sc = r.display.last()
+	if sc.Operator == nil || sc.Operator.Name != "Maria Bianchi" || len(sc.Classes) != 2 {
+		t.Fatalf("unlocked: %+v %+v", sc.Operator, sc.Classes)
+	}
+}
+
+func TestScanFlow(t *testing.T) {
+	r := newRig(t)
+	r.unlock(t, morning)
+	// A certificate before the class is chosen: not verified.
+	r.s.QR(r.set.Case("booster-3of3").Text, morning)
+	if r.trust.asked != 0 || !strings.Contains(r.display.last().Notice, "Scegliere prima la classe") {
+		t.Fatal("verified without a class")
+	}
+	r.s.Command(Command{Kind: CommandChooseClass, Value: "1C"}, morning) // not under verification
+	if !strings.Contains(r.display.last().Notice, "non è in verifica") {
+		t.Fatal("a class not under verification was accepted")
+	}
+	r.s.Command(Command{Kind: CommandChooseClass, Value: "3A"}, morning)
+	sc := r.display.last()
+	if sc.State != StateReady || sc.Class.Name != "3A" || sc.Class.Enrolled != 22 || sc.Class.VerificationUntil != "2022-02-19" {
+		t.Fatalf("class chosen: %s %+v", sc.State, sc.Class)
+	}
+
+	at := morning.Add(time.Minute)
+	r.s.QR(r.set.Case("booster-3of3").Text, at)
+	sc = r.display.last()
+	if sc.State != StateResult || !sc.Result.Admit || r.light.last() != SignalAdmit || r.tone.played[len(r.tone.played)-1] != SoundAdmit {
+		t.Fatalf("admitted: %+v light %v", sc.Result, r.light.last())
+	}
+	id, ok := sc.Result.Person.Reveal()
+	if !ok || id.FamilyName != fixtures.Holder.FamilyName || !sc.Result.Until.Equal(at.Add(5*time.Second)) {
+		t.Fatalf("person on screen: %v %v", id.FamilyName, ok)
+	}
+	person := sc.Result.Person
+
+	// Still on screen just before the time is up; gone, and wiped, at it.
+	r.s.Tick(at.Add(5*time.Second - time.Millisecond))
+	if r.s.Screen().State != StateResult || person.Wiped() {
+		t.Fatal("the result left too early")
+	}
+	r.s.Tick(at.Add(5 * time.Second))
+	if sc := r.display.last(); sc.State != StateReady || sc.Result != nil || !person.Wiped() || r.light.last() != SignalOff {
+		t.Fatalf("after the display time: %s wiped=%v light=%v", sc.State, person.Wiped(), r.light.last())
+	}
+
+	// Refusals: each with its reason, light red.
+	for name, reason := range map[string]string{
+		"complete-2of2-day121": "validità scaduta", "test-rapid": "non valido per questa verifica",
+		"revoked": "certificato revocato", "forged": "firma non valida", "not-hc1": "non è una certificazione verde",
+	} {
+		at = at.Add(10 * time.Second)
+		r.s.QR(r.set.Case(name).Text, at)
+		sc := r.display.last()
+		if sc.Result == nil || sc.Result.Admit || !strings.HasPrefix(sc.Result.Reason, reason) || r.light.last() != SignalDeny {
+			t.Errorf("%s: %+v", name, sc.Result)
+		}
+	}
+	// A new scan while a result is shown replaces it and wipes the person.
+	r.s.QR(r.set.Case("booster-janssen-2of2").Text, at.Add(time.Second))
+	first := r.display.last().Result.Person
+	r.s.QR(r.set.Case("exemption").Text, at.Add(2*time.Second))
+	if !first.Wiped() || !r.display.last().Result.Admit {
+		t.Fatal("the replaced result's person was not wiped")
+	}
+	c, err := r.counts.Get(context.Background(), calendar.Of(at), "3A")
+	if err != nil || c.Admitted != 3 || c.Refused != 5 {
+		t.Fatalf("count: %+v %v", c, err)
+	}
+	if sc := r.display.last(); sc.Class.Admitted != 3 || sc.Class.Refused != 5 {
+		t.Fatalf("count on screen: %+v", sc.Class)
+	}
+}
+
+func TestInactivityLocksAndWipes(t *testing.T) {
+	r := newRig(t)
+	r.unlock(t, morning)
+	r.s.Command(Command{Kind: CommandChooseClass, Value: "2B"}, morning)
+	r.s.QR(r.set.Case("booster-3of3").Text, morning)
+	person := r.display.last().Result.Person
+	r.s.Tick(morning.Add(10*time.Minute - time.Second))
+	if r.s.Screen().State == StateLocked {
+		t.Fatal("locked too early")
+	}
+	r.s.Tick(morning.Add(10 * time.Minute))
+	sc := r.display.last()
+	if sc.State != StateLocked || sc.Operator != nil || !person.Wiped() || r.light.last() != SignalAttention || !strings.Contains(sc.Notice, "inattività") {
+		t.Fatalf("after inactivity: %s %+v", sc.State, sc.Operator)
+	}
+	// The delegate can lock by hand too.
+	r.unlock(t, morning.Add(11*time.Minute))
+	r.s.Command(Command{Kind: CommandLock}, morning.Add(11*time.Minute))
+	if r.display.last().State != StateLocked {
+		t.Fatal("lock command ignored")
+	}
+}
+
+func TestStaleTrustData(t *testing.T) {
+	r := newRig(t)
+	r.trust.stale = true
+	r.trust.v = verify.New(verify.Options{Trust: r.set.Trust, Fresh: func(time.Time) error { return errors.New("keys 25h old") }})
+	r.unlock(t, morning)
+	r.s.Command(Command{Kind: CommandChooseClass, Value: "3A"}, morning)
+	if sc := r.display.last(); sc.TrustData.OK || r.light.last() != SignalAttention {
+		t.Fatalf("stale data not shown: %+v light %v", sc.TrustData, r.light.last())
+	}
+	r.s.QR(r.set.Case("booster-3of3").Text, morning)
+	if res := r.display.last().Result; res.Admit || res.Reason != "dati di verifica non aggiornati" {
+		t.Fatalf("admitted on stale data: %+v", res)
+	}
+	r.s.Tick(morning.Add(5 * time.Second))
+	if r.light.last() != SignalAttention {
+		t.Fatal("light not amber while data is stale")
+	}
+}
+
+func TestOneClassIsChosenByItselfAndANewDayAsksAgain(t *testing.T) {
+	day := calendar.Of(morning)
+	until := day
+	r := newRig(t, school.Class{Name: "4D", Level: school.Secondaria2, Enrolled: 20, VerifyUntil: &until})
+	r.s.QR(r.badges["D-2"], morning)
+	if sc := r.display.last(); sc.State != StateReady || sc.Class.Name != "4D" {
+		t.Fatalf("single class not chosen: %s", sc.State)
+	}
+	// Keep the kiosk active through the evening, then a new day.
+	evening := day.Start().Add(23*time.Hour + 55*time.Minute)
+	r.s.QR(r.set.Case("booster-3of3").Text, evening)
+	r.s.Tick(evening.Add(10 * time.Minute))
+	sc := r.display.last()
+	if sc.State == StateReady || sc.Class != nil {
+		t.Fatalf("a new day kept yesterday's class: %s", sc.State)
+	}
+}
+
+func TestLanguageAndDeviceFailures(t *testing.T) {
+	r := newRig(t)
+	r.light.err = errors.New("gpiochip0 line 17: device busy")
+	r.unlock(t, morning)
+	r.s.Command(Command{Kind: CommandLang, Value: "en"}, morning)
+	r.s.Command(Command{Kind: CommandChooseClass, Value: "3A"}, morning)
+	r.s.QR(r.set.Case("complete-2of2-day121").Text, morning)
+	sc := r.display.last()
+	if sc.Lang != "en" || sc.Result.Reason != "validity ended" {
+		t.Fatalf("English: %s %q", sc.Lang, sc.Result.Reason)
+	}
+	if sc.Light.OK || !strings.Contains(sc.Light.Message, "line 17") {
+		t.Fatalf("light failure not on screen: %+v", sc.Light)
+	}
+	r.s.Command(Command{Kind: CommandLang, Value: "xx"}, morning)
+	if r.s.Screen().Lang != "en" {
+		t.Fatal("unknown language accepted")
+	}
+}
