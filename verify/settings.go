@@ -122,6 +122,10 @@ func DefaultSettings() *Settings {
 // builtin holds the defaults that a downloaded document may leave out.
 var builtin = DefaultSettings()
 
+// DefaultSettingsJSON returns the built-in settings as the gateway would
+// send them (fakes of the gateway and tests start from it).
+func DefaultSettingsJSON() []byte { return []byte(defaultSettingsJSON) }
+
 // defaultSettingsJSON is written in the gateway's own format so that the
 // defaults go through exactly the parser a downloaded document does.
 const defaultSettingsJSON = `[
@@ -295,6 +299,39 @@ func parseSettings(data []byte, base *Settings) (*Settings, error) {
 		return nil, fmt.Errorf("settings: required key EMA_vaccines is missing")
 	}
 	return s, nil
+}
+
+// EditSettings returns a settings document with the named entries' values
+// replaced (or, for a name absent from the document, added with type
+// GENERIC), then the entries named in remove left out. Names are matched
+// regardless of type.
+func EditSettings(doc []byte, set map[string]string, remove ...string) ([]byte, error) {
+	var entries []Setting
+	if err := json.Unmarshal(doc, &entries); err != nil {
+		return nil, fmt.Errorf("settings: %w", err)
+	}
+	drop := map[string]bool{}
+	for _, r := range remove {
+		drop[r] = true
+	}
+	done := map[string]bool{}
+	out := entries[:0]
+	for _, e := range entries {
+		if drop[e.Name] {
+			continue
+		}
+		if v, ok := set[e.Name]; ok {
+			e.Value = v
+			done[e.Name] = true
+		}
+		out = append(out, e)
+	}
+	for name, v := range set {
+		if !done[name] && !drop[name] {
+			out = append(out, Setting{Name: name, Type: "GENERIC", Value: v})
+		}
+	}
+	return json.Marshal(out)
 }
 
 // settingNumber parses a day or hour count.

@@ -43,27 +43,30 @@ func TestParseGatewaySettings(t *testing.T) {
 	}
 }
 
+// edit changes the built-in document for a test.
+func edit(t *testing.T, set map[string]string, remove ...string) string {
+	t.Helper()
+	doc, err := EditSettings(DefaultSettingsJSON(), set, remove...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(doc)
+}
+
 func TestParseSettingsErrors(t *testing.T) {
-	base := `{"name":"vaccine_end_day_complete_IT","type":"GENERIC","value":"180"},
-{"name":"vaccine_end_day_booster_IT","type":"GENERIC","value":"540"},
-{"name":"recovery_cert_end_day_IT","type":"GENERIC","value":"180"},
-{"name":"vaccine_end_day_school","type":"GENERIC","value":"120"},
-{"name":"rapid_test_end_hours","type":"GENERIC","value":"48"},
-{"name":"molecular_test_end_hours","type":"GENERIC","value":"72"},
-{"name":"EMA_vaccines","type":"GENERIC","value":"EU/1/20/1528"}`
-	ok := `[` + base + `,{"name":"recovery_cert_end_day_school","type":"GENERIC","value":"120"}]`
-	if _, err := ParseSettings([]byte(ok)); err != nil {
-		t.Fatalf("minimal document refused: %v", err)
+	if _, err := ParseSettings([]byte(edit(t, nil))); err != nil {
+		t.Fatalf("the built-in document refused: %v", err)
 	}
 	for doc, want := range map[string]string{
-		`[` + base + `]`: "required key recovery_cert_end_day_school is missing",
-		`[` + base + `,{"name":"recovery_cert_end_day_school","type":"GENERIC","value":"12O"}]`: `entry 7 (recovery_cert_end_day_school, type GENERIC): value "12O" is not a whole number`,
-		`[` + base + `,{"name":"recovery_cert_end_day_school","type":"GENERIC","value":"-1"}]`:  "outside 0…100000",
-		`[` + base + `,{"name":"vaccine_end_day_complete","type":"","value":"1"}]`:              "no medicinal product",
-		`[` + base + `,{"name":"vaccine_end_day_complete","type":"X","value":"1.5"}]`:           "not a whole number",
-		`{"name":"x"}`: "not a JSON array",
-		`[`:            "not a JSON array",
-		ok + `[]`:      "data after",
+		edit(t, nil, "recovery_cert_end_day_school"):                      "required key recovery_cert_end_day_school is missing",
+		edit(t, nil, "EMA_vaccines"):                                      "required key EMA_vaccines is missing",
+		edit(t, map[string]string{"recovery_cert_end_day_school": "12O"}): `(recovery_cert_end_day_school, type GENERIC): value "12O" is not a whole number`,
+		edit(t, map[string]string{"recovery_cert_end_day_school": "-1"}):  "outside 0…100000",
+		edit(t, map[string]string{"vaccine_end_day_not_complete": "1.5"}): "not a whole number",
+		`[{"name":"vaccine_end_day_complete","type":"","value":"1"}]`:     "no medicinal product",
+		`{"name":"x"}`:      "not a JSON array",
+		`[`:                 "not a JSON array",
+		edit(t, nil) + `[]`: "data after",
 		`[{"name":"vaccine_end_day_school","value":120}]`: "not a JSON array",
 	} {
 		if _, err := ParseSettings([]byte(doc)); err == nil || !strings.Contains(err.Error(), want) {
@@ -77,15 +80,7 @@ func TestParseSettingsErrors(t *testing.T) {
 
 // A key the document omits keeps its built-in default.
 func TestParseSettingsKeepsDefaultsForOmittedKeys(t *testing.T) {
-	s, err := ParseSettings([]byte(`[
-{"name":"vaccine_end_day_complete_IT","type":"GENERIC","value":"180"},
-{"name":"vaccine_end_day_booster_IT","type":"GENERIC","value":"540"},
-{"name":"recovery_cert_end_day_IT","type":"GENERIC","value":"180"},
-{"name":"vaccine_end_day_school","type":"GENERIC","value":"120"},
-{"name":"recovery_cert_end_day_school","type":"GENERIC","value":"120"},
-{"name":"rapid_test_end_hours","type":"GENERIC","value":"48"},
-{"name":"molecular_test_end_hours","type":"GENERIC","value":"72"},
-{"name":"EMA_vaccines","type":"GENERIC","value":"EU/1/20/1528"}]`))
+	s, err := ParseSettings([]byte(edit(t, nil, "vaccine_end_day_complete_extended_EMA", "recovery_pv_cert_end_day")))
 	if err != nil {
 		t.Fatal(err)
 	}
