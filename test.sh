@@ -27,7 +27,7 @@ say "unit, integration and conformance tests"
 go test -count=1 ./... $testdata_pkgs
 
 say "race detector on the concurrent packages"
-go test -count=1 -race $(go list ./... | grep -E '/(privacy|kiosk|trustdata|scanner)(/|$)' || true)
+go test -count=1 -race $(go list ./... | grep -E '/(privacy|kiosk|trustdata|scanner|hardware)(/|$)' || true)
 
 say "fuzzing (scripts/fuzz-targets.txt)"
 while read -r pkg target duration; do
