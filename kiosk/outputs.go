@@ -5,39 +5,21 @@ import (
 	"time"
 
 	"github.com/scuola/kiosk/calendar"
+	"github.com/scuola/kiosk/hardware"
 	"github.com/scuola/kiosk/tally"
 	"github.com/scuola/kiosk/verify"
 )
 
-// Signal is what the light shows.
-type Signal int
-
-// The light's signals. Attention (amber) means "locked" or "verification
-// data out of date"; with no amber lamp the light is off instead.
-const (
-	SignalOff Signal = iota
-	SignalAdmit
-	SignalDeny
-	SignalAttention
-)
-
-// Sound is a tone.
-type Sound int
-
-// The tones.
-const (
-	SoundAdmit Sound = iota
-	SoundDeny
-)
-
-// Light is the admit/deny light at the entrance.
+// Light is the admit/deny light at the entrance (hardware/gpio, or the
+// simulated one): green only for a verdict that admits, amber while locked
+// or while the verification data is out of date.
 type Light interface {
-	Show(Signal) error
+	Show(hardware.Signal) error
 }
 
-// Tone plays the admit and deny tones.
+// Tone plays the admit and deny tones (hardware/tone, or the simulated one).
 type Tone interface {
-	Play(Sound) error
+	Play(hardware.Sound) error
 }
 
 // Display shows Screens to the delegate.

@@ -9,6 +9,7 @@ import (
 	"github.com/scuola/kiosk/badge"
 	"github.com/scuola/kiosk/calendar"
 	"github.com/scuola/kiosk/config"
+	"github.com/scuola/kiosk/hardware"
 	"github.com/scuola/kiosk/school"
 	"github.com/scuola/kiosk/verify"
 )
@@ -99,11 +100,11 @@ func (s *Session) verify(text string, at time.Time) {
 	v := s.o.Trust.Verifier().Check(text, s.o.Mode, at)
 	s.clearResult()
 	if v.Admit {
-		s.show(SignalAdmit)
-		s.play(SoundAdmit)
+		s.show(hardware.SignalAdmit)
+		s.play(hardware.SoundAdmit)
 	} else {
-		s.show(SignalDeny)
-		s.play(SoundDeny)
+		s.show(hardware.SignalDeny)
+		s.play(hardware.SoundDeny)
 	}
 	s.resultUntil = at.Add(s.o.Show)
 	s.screen.State = StateResult
@@ -204,7 +205,7 @@ func (s *Session) SetHealth(part Part, h Health) {
 // Close wipes whatever person is on screen and turns the light off.
 func (s *Session) Close() {
 	s.clearResult()
-	s.show(SignalOff)
+	s.show(hardware.SignalOff)
 }
 
 // Part names a device whose health the screen shows.
@@ -279,7 +280,7 @@ func (s *Session) badge(text string, at time.Time) {
 }
 
 func (s *Session) refuseBadge(t text) {
-	s.play(SoundDeny)
+	s.play(hardware.SoundDeny)
 	s.notice(t)
 }
 
@@ -359,7 +360,7 @@ func (s *Session) lock(at time.Time, why text) {
 	s.class = nil
 	s.screen.Notice = why.in(s.o.Lang)
 	s.refreshHealth(at)
-	s.show(SignalAttention)
+	s.show(hardware.SignalAttention)
 	s.publish()
 }
 
@@ -382,11 +383,11 @@ func (s *Session) refreshHealth(at time.Time) {
 
 // idleSignal is the light between results: amber while locked or while
 // the verification data is out of date, off otherwise.
-func (s *Session) idleSignal() Signal {
+func (s *Session) idleSignal() hardware.Signal {
 	if s.screen.State == StateLocked || !s.screen.TrustData.OK {
-		return SignalAttention
+		return hardware.SignalAttention
 	}
-	return SignalOff
+	return hardware.SignalOff
 }
 
 func (s *Session) notice(t text) {
@@ -403,7 +404,7 @@ func (s *Session) publish() {
 
 // show and play never stop the session: a failing light or speaker is a
 // health problem for the screen, not a reason to stop checking.
-func (s *Session) show(sig Signal) {
+func (s *Session) show(sig hardware.Signal) {
 	if s.o.Light == nil {
 		return
 	}
@@ -414,7 +415,7 @@ func (s *Session) show(sig Signal) {
 	}
 }
 
-func (s *Session) play(snd Sound) {
+func (s *Session) play(snd hardware.Sound) {
 	if s.o.Tone == nil {
 		return
 	}

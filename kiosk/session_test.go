@@ -10,6 +10,7 @@ import (
 	"github.com/scuola/kiosk/badge"
 	"github.com/scuola/kiosk/calendar"
 	"github.com/scuola/kiosk/config"
+	"github.com/scuola/kiosk/hardware"
 	"github.com/scuola/kiosk/school"
 	"github.com/scuola/kiosk/tally"
 	"github.com/scuola/kiosk/testdata/fixtures"
@@ -17,16 +18,16 @@ import (
 )
 
 type fakeLight struct {
-	shown []Signal
+	shown []hardware.Signal
 	err   error
 }
 
-func (l *fakeLight) Show(s Signal) error { l.shown = append(l.shown, s); return l.err }
-func (l *fakeLight) last() Signal        { return l.shown[len(l.shown)-1] }
+func (l *fakeLight) Show(s hardware.Signal) error { l.shown = append(l.shown, s); return l.err }
+func (l *fakeLight) last() hardware.Signal        { return l.shown[len(l.shown)-1] }
 
-type fakeTone struct{ played []Sound }
+type fakeTone struct{ played []hardware.Sound }
 
-func (t *fakeTone) Play(s Sound) error { t.played = append(t.played, s); return nil }
+func (t *fakeTone) Play(s hardware.Sound) error { t.played = append(t.played, s); return nil }
 
 type fakeDisplay struct{ screens []Screen }
 
@@ -117,7 +118,7 @@ func (r *rig) unlock(t *testing.T, at time.Time) {
 func TestLockedUntilABadge(t *testing.T) {
 	r := newRig(t)
 	sc := r.display.last()
-	if sc.State != StateLocked || r.light.last() != SignalAttention || !strings.Contains(sc.Notice, "badge di delega") {
+	if sc.State != StateLocked || r.light.last() != hardware.SignalAttention || !strings.Contains(sc.Notice, "badge di delega") {
 		t.Fatalf("start: %s %v %q", sc.State, r.light.last(), sc.Notice)
 	}
 	// A certificate shown to a locked kiosk is not verified at all.
@@ -143,7 +144,7 @@ func TestLockedUntilABadge(t *testing.T) {
 	if sc := r.display.last(); sc.State != StateLocked || !strings.Contains(sc.Notice, "illeggibile") {
 		t.Errorf("garbage badge: %q", sc.Notice)
 	}
-	if len(r.tone.played) != 5 || r.tone.played[0] != SoundDeny {
+	if len(r.tone.played) != 5 || r.tone.played[0] != hardware.SoundDeny {
 		t.Errorf("refused badges played %v", r.tone.played)
 	}
 	r.unlock(t, morning)
@@ -174,7 +175,7 @@ func TestScanFlow(t *testing.T) {
 	at := morning.Add(time.Minute)
 	r.s.QR(r.set.Case("booster-3of3").Text, at)
 	sc = r.display.last()
-	if sc.State != StateResult || !sc.Result.Admit || r.light.last() != SignalAdmit || r.tone.played[len(r.tone.played)-1] != SoundAdmit {
+	if sc.State != StateResult || !sc.Result.Admit || r.light.last() != hardware.SignalAdmit || r.tone.played[len(r.tone.played)-1] != hardware.SoundAdmit {
 		t.Fatalf("admitted: %+v light %v", sc.Result, r.light.last())
 	}
 	id, ok := sc.Result.Person.Reveal()
@@ -189,7 +190,7 @@ func TestScanFlow(t *testing.T) {
 		t.Fatal("the result left too early")
 	}
 	r.s.Tick(at.Add(5 * time.Second))
-	if sc := r.display.last(); sc.State != StateReady || sc.Result != nil || !person.Wiped() || r.light.last() != SignalOff {
+	if sc := r.display.last(); sc.State != StateReady || sc.Result != nil || !person.Wiped() || r.light.last() != hardware.SignalOff {
 		t.Fatalf("after the display time: %s wiped=%v light=%v", sc.State, person.Wiped(), r.light.last())
 	}
 
@@ -201,7 +202,7 @@ func TestScanFlow(t *testing.T) {
 		at = at.Add(10 * time.Second)
 		r.s.QR(r.set.Case(name).Text, at)
 		sc := r.display.last()
-		if sc.Result == nil || sc.Result.Admit || !strings.HasPrefix(sc.Result.Reason, reason) || r.light.last() != SignalDeny {
+		if sc.Result == nil || sc.Result.Admit || !strings.HasPrefix(sc.Result.Reason, reason) || r.light.last() != hardware.SignalDeny {
 			t.Errorf("%s: %+v", name, sc.Result)
 		}
 	}
@@ -233,7 +234,7 @@ func TestInactivityLocksAndWipes(t *testing.T) {
 	}
 	r.s.Tick(morning.Add(10 * time.Minute))
 	sc := r.display.last()
-	if sc.State != StateLocked || sc.Operator != nil || !person.Wiped() || r.light.last() != SignalAttention || !strings.Contains(sc.Notice, "inattività") {
+	if sc.State != StateLocked || sc.Operator != nil || !person.Wiped() || r.light.last() != hardware.SignalAttention || !strings.Contains(sc.Notice, "inattività") {
 		t.Fatalf("after inactivity: %s %+v", sc.State, sc.Operator)
 	}
 	// The delegate can lock by hand too.
@@ -250,7 +251,7 @@ func TestStaleTrustData(t *testing.T) {
 	r.trust.v = verify.New(verify.Options{Trust: r.set.Trust, Fresh: func(time.Time) error { return errors.New("keys 25h old") }})
 	r.unlock(t, morning)
 	r.s.Command(Command{Kind: CommandChooseClass, Value: "3A"}, morning)
-	if sc := r.display.last(); sc.TrustData.OK || r.light.last() != SignalAttention {
+	if sc := r.display.last(); sc.TrustData.OK || r.light.last() != hardware.SignalAttention {
 		t.Fatalf("stale data not shown: %+v light %v", sc.TrustData, r.light.last())
 	}
 	r.s.QR(r.set.Case("booster-3of3").Text, morning)
@@ -258,7 +259,7 @@ func TestStaleTrustData(t *testing.T) {
 		t.Fatalf("admitted on stale data: %+v", res)
 	}
 	r.s.Tick(morning.Add(5 * time.Second))
-	if r.light.last() != SignalAttention {
+	if r.light.last() != hardware.SignalAttention {
 		t.Fatal("light not amber while data is stale")
 	}
 }

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/scuola/kiosk/config"
+	"github.com/scuola/kiosk/hardware/gpio"
+)
+
+func init() {
+	commands["light-off"] = command{
+		summary: "turn the entrance light off (systemd's ExecStopPost, after any stop or crash)",
+		run:     runLightOff,
+	}
+}
+
+// runLightOff turns off every line of the configured light. It is what the
+// systemd unit runs after the daemon ends, however it ended, so that the
+// light is never left green with nobody checking.
+func runLightOff(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("light-off", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "the kiosk's configuration file ([gpio])")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	cfg := config.Default()
+	if *cfgPath != "" {
+		var err error
+		if cfg, err = config.Load(*cfgPath); err != nil {
+			fmt.Fprintf(stderr, "kiosk light-off: %v\n", err)
+			return exitUsage
+		}
+	}
+	if !cfg.GPIO.Enabled {
+		fmt.Fprintln(stdout, "kiosk light-off: no GPIO light configured")
+		return 0
+	}
+	if err := gpio.Reset(gpioConfig(cfg)); err != nil {
+		fmt.Fprintf(stderr, "kiosk light-off: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// gpioConfig is the light's wiring from the configuration; green stays on
+// for as long as a result is on the screen.
+func gpioConfig(cfg *config.Config) gpio.Config {
+	amber := cfg.GPIO.Amber
+	if amber < 0 {
+		amber = gpio.NoLine
+	}
+	return gpio.Config{Chip: cfg.GPIO.Chip, Green: cfg.GPIO.Green, Red: cfg.GPIO.Red, Amber: amber,
+		ActiveLow: cfg.GPIO.ActiveLow, Hold: cfg.Display.Show}
+}

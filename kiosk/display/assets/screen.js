@@ -1,0 +1,238 @@
+// The entrance screen. It shows what the kiosk streams on /events and posts
+// the delegate's touches to /command/…; it stores nothing (no storage, no
+// cookies, no history, no cache) and builds its DOM with textContent only.
+"use strict";
+
+(() => {
+  // The page's own words; the kiosk sends its texts (reason, notice, health
+  // messages) already in the screen's language.
+  const words = {
+    it: {
+      starting: "Avvio in corso…",
+      lock: "Blocca",
+      lockedTitle: "Bloccato",
+      lockedHint: "Mostrare il badge di delega alla telecamera",
+      chooseTitle: "Scegliere la classe da verificare",
+      noClasses: "Nessuna classe in verifica quotidiana oggi",
+      readyPrompt: "Inquadrare il QR del certificato",
+      operator: "Operatore",
+      class: "Classe",
+      enrolled: (n) => (n === 1 ? "1 iscritto" : n + " iscritti"),
+      checkUntil: (d) => "verifica fino al " + d,
+      verified: (n, of) => "verificati " + n + " / " + of,
+      tally: (a, r) => "ammessi " + a + " · non ammessi " + r,
+      admit: "AMMESSO",
+      deny: "NON AMMESSO",
+      dateOfBirth: "Data di nascita",
+      noPerson: "Nome e data di nascita non leggibili",
+      trustOK: "Dati di verifica aggiornati",
+      trustBad: "Dati di verifica non aggiornati",
+      cameraOK: "Telecamera",
+      cameraBad: "Telecamera non disponibile",
+      audioOK: "Audio",
+      audioBad: "Audio non disponibile",
+      lightOK: "Luce",
+      lightBad: "Luce non disponibile",
+      offline: "Schermo scollegato dal sistema di verifica. Attendere…",
+      commandFailed: "Comando non riuscito: riprovare",
+    },
+    en: {
+      starting: "Starting…",
+      lock: "Lock",
+      lockedTitle: "Locked",
+      lockedHint: "Show the delegation badge to the camera",
+      chooseTitle: "Choose the class to check",
+      noClasses: "No class is under daily checks today",
+      readyPrompt: "Show the certificate's QR code to the camera",
+      operator: "Operator",
+      class: "Class",
+      enrolled: (n) => n + " enrolled",
+      checkUntil: (d) => "checks until " + d,
+      verified: (n, of) => "checked " + n + " / " + of,
+      tally: (a, r) => "admitted " + a + " · not admitted " + r,
+      admit: "ADMITTED",
+      deny: "NOT ADMITTED",
+      dateOfBirth: "Date of birth",
+      noPerson: "Name and date of birth not readable",
+      trustOK: "Verification data up to date",
+      trustBad: "Verification data out of date",
+      cameraOK: "Camera",
+      cameraBad: "Camera unavailable",
+      audioOK: "Audio",
+      audioBad: "Audio unavailable",
+      lightOK: "Light",
+      lightBad: "Light unavailable",
+      offline: "Screen disconnected from the checking system. Please wait…",
+      commandFailed: "The command failed: try again",
+    },
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const body = document.body;
+  let lang = "it";
+  let expiry = 0; // timer that clears the result at its Until
+  let watchdog = 0; // timer that blanks the page when the stream goes quiet
+  let heartbeatMs = 15000;
+  let stream = null;
+
+  const say = (key, ...args) => {
+    const w = words[lang][key];
+    return typeof w === "function" ? w(...args) : w;
+  };
+
+  const element = (tag, className, text) => {
+    const e = document.createElement(tag);
+    e.className = className;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+
+  function applyWords() {
+    document.documentElement.lang = lang;
+    for (const e of document.querySelectorAll("[data-label]")) e.textContent = say(e.dataset.label);
+    for (const e of document.querySelectorAll("#lang [data-lang]")) e.classList.toggle("on", e.dataset.lang === lang);
+  }
+
+  function render(m) {
+    lang = m.lang === "en" ? "en" : "it";
+    applyWords();
+    body.dataset.state = m.state;
+    $("school").textContent = m.school || "";
+    const op = m.operator;
+    $("operator").textContent = op ? say("operator") + ": " + op.name + (op.role ? ", " + op.role : "") : "";
+    $("notice").textContent = m.notice || "";
+    renderClasses(m.classes || []);
+    renderClass(m.class);
+    renderResult(m.result);
+    renderHealth(m.health || {});
+    body.dataset.seq = String(m.seq);
+  }
+
+  function renderClasses(classes) {
+    $("classes").replaceChildren(
+      ...classes.map((c) => {
+        const b = element("button", "class-button");
+        b.type = "button";
+        b.dataset.class = c.name;
+        b.append(
+          element("span", "name", c.name),
+          element("span", "meta", say("enrolled", c.enrolled)),
+          element("span", "meta", say("checkUntil", c.verificationUntil)),
+        );
+        b.addEventListener("click", () => command("choose-class", { class: c.name }));
+        return b;
+      }),
+    );
+  }
+
+  function renderClass(c) {
+    $("class-name").textContent = c ? say("class") + " " + c.name : "";
+    $("class-count").textContent = c ? say("verified", c.admitted + c.refused, c.enrolled) + " — " + say("tally", c.admitted, c.refused) : "";
+    $("class-until").textContent = c && c.verificationUntil ? say("checkUntil", c.verificationUntil) : "";
+  }
+
+  function renderResult(r) {
+    clearTimeout(expiry);
+    delete body.dataset.expired;
+    clearPerson();
+    if (!r) return;
+    const v = $("verdict");
+    v.classList.toggle("admit", r.admit);
+    v.classList.toggle("deny", !r.admit);
+    $("verdict-word").textContent = r.admit ? "✔ " + say("admit") : "✘ " + say("deny");
+    $("reason").textContent = r.reason || "";
+    const p = r.person;
+    if (p) {
+      $("name").append(element("span", "family", p.familyName), " ", element("span", "given", p.givenName));
+      $("dob").append(element("span", "label", say("dateOfBirth") + " "), p.dateOfBirth);
+      fitWidth($("name"));
+    } else {
+      $("name").append(element("span", "missing", say("noPerson")));
+    }
+    // Belt and braces: the kiosk sends the next screen when the time is
+    // up, but the page clears the person by itself even if it never comes.
+    const left = Date.parse(r.until) - Date.now();
+    if (left > 0) expiry = setTimeout(expire, left);
+    else expire();
+  }
+
+  function expire() {
+    clearPerson();
+    body.dataset.expired = "true";
+  }
+
+  function clearPerson() {
+    $("name").replaceChildren();
+    $("name").style.fontSize = "";
+    $("dob").replaceChildren();
+  }
+
+  // fitWidth shrinks a one-line text until it fits its box (long names).
+  function fitWidth(e) {
+    let size = parseFloat(getComputedStyle(e).fontSize);
+    const min = size * 0.45;
+    while (e.scrollWidth > e.clientWidth && size > min) {
+      size *= 0.92;
+      e.style.fontSize = size + "px";
+    }
+  }
+
+  function renderHealth(h) {
+    for (const [part, key] of [["trustData", "trust"], ["camera", "camera"], ["audio", "audio"], ["light", "light"]]) {
+      const s = h[part] || { ok: false };
+      const e = $("health-" + part);
+      e.className = "part " + (s.ok ? "ok" : "bad");
+      e.textContent = s.message || say(key + (s.ok ? "OK" : "Bad"));
+    }
+  }
+
+  async function command(kind, payload) {
+    try {
+      const res = await fetch("/command/" + kind, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(payload),
+        cache: "no-store",
+        credentials: "omit",
+      });
+      if (!res.ok) throw new Error("status " + res.status);
+    } catch {
+      $("notice").textContent = say("commandFailed");
+    }
+  }
+
+  // The stream. Every event proves the kiosk alive; three heartbeats of
+  // silence, or an error, blank the page until the stream is back.
+  function alive() {
+    body.dataset.online = "true";
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      offline();
+      stream.close();
+      connect();
+    }, 3 * heartbeatMs);
+  }
+
+  function offline() {
+    body.dataset.online = "false";
+    expire();
+  }
+
+  function connect() {
+    stream = new EventSource("/events");
+    stream.addEventListener("ping", (e) => {
+      heartbeatMs = Number(e.data) || heartbeatMs;
+      alive();
+    });
+    stream.addEventListener("screen", (e) => {
+      alive();
+      render(JSON.parse(e.data));
+    });
+    stream.addEventListener("error", offline);
+  }
+
+  $("lock").addEventListener("click", () => command("lock", {}));
+  $("lang").addEventListener("click", () => command("language", { lang: lang === "it" ? "en" : "it" }));
+  applyWords();
+  connect();
+})();

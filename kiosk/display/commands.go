@@ -1,0 +1,133 @@
+package display
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Command is a touch on the entrance screen, for the session to act on. The
+// session decides whether it applies to its current state: the screen may
+// have changed between the delegate's look and their touch.
+type Command struct {
+	Kind  CommandKind
+	Class string // the class's name, for ChooseClass
+	Lang  string // "it" or "en", for SetLanguage
+}
+
+// CommandKind is what a touch asks for. Each kind is posted by the page to
+// its own path, "/command/" followed by the kind.
+type CommandKind string
+
+// The touches the page sends.
+const (
+	// ChooseClass starts checking a class: {"class": name}.
+	ChooseClass CommandKind = "choose-class"
+	// Lock locks the kiosk until the next delegate's badge: {}.
+	Lock CommandKind = "lock"
+	// SetLanguage switches the screen's language: {"lang": "it" | "en"}.
+	SetLanguage CommandKind = "language"
+)
+
+const (
+	// maxCommandBody bounds what a POST may send; a command is a few bytes.
+	maxCommandBody = 1 << 10
+	// maxClassName bounds a class's name, in bytes.
+	maxClassName = 64
+	// commandWait is how long a touch waits for the session to take it
+	// before the page is told to try again.
+	commandWait = 2 * time.Second
+)
+
+// serveCommand receives one kind of touch. Only application/json is
+// accepted: a page of another origin can post a form or text/plain without
+// asking, but JSON needs a CORS preflight, which this server never grants
+// (a third wall after the Host and Origin checks of guard).
+func (s *Server) serveCommand(kind CommandKind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+			http.Error(w, "the body must be application/json", http.StatusUnsupportedMediaType)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCommandBody))
+		if err != nil {
+			http.Error(w, "the body is too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		c, err := parseCommand(kind, body)
+		if err != nil {
+			s.log.Warn("display: command refused", "kind", kind, "err", err)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		timeout := time.NewTimer(commandWait)
+		defer timeout.Stop()
+		select {
+		case s.commands <- c:
+			s.log.Info("display: command", "kind", kind)
+			w.WriteHeader(http.StatusNoContent)
+		case <-timeout.C:
+			s.log.Warn("display: command not taken by the session", "kind", kind)
+			http.Error(w, "the kiosk is busy, try again", http.StatusServiceUnavailable)
+		case <-r.Context().Done():
+		}
+	}
+}
+
+// commandBody is every field a command body may have; parseCommand checks
+// that each kind has exactly its own.
+type commandBody struct {
+	Class *string `json:"class"`
+	Lang  *string `json:"lang"`
+}
+
+// parseCommand reads the body of a touch of the given kind: one JSON object
+// with exactly the kind's fields, valid values and nothing after it. Its
+// errors never quote the body.
+func parseCommand(kind CommandKind, body []byte) (Command, error) {
+	var b commandBody
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return Command{}, errors.New("the body is not a JSON object with known fields")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Command{}, errors.New("the body has more than one JSON value")
+	}
+	switch kind {
+	case ChooseClass:
+		if b.Class == nil || b.Lang != nil || !validClassName(*b.Class) {
+			return Command{}, errors.New(`choose-class wants {"class": name}, a name of 1 to 64 bytes of printable text`)
+		}
+		return Command{Kind: kind, Class: *b.Class}, nil
+	case Lock:
+		if b.Class != nil || b.Lang != nil {
+			return Command{}, errors.New("lock wants {}")
+		}
+		return Command{Kind: kind}, nil
+	case SetLanguage:
+		if b.Lang == nil || b.Class != nil || (*b.Lang != "it" && *b.Lang != "en") {
+			return Command{}, errors.New(`language wants {"lang": "it" or "en"}`)
+		}
+		return Command{Kind: kind, Lang: *b.Lang}, nil
+	default:
+		return Command{}, fmt.Errorf("unknown command %q", kind)
+	}
+}
+
+// validClassName reports whether name could be a class's name as the
+// configuration writes it: printable UTF-8, not blank, not too long.
+func validClassName(name string) bool {
+	if len(name) > maxClassName || strings.TrimSpace(name) == "" || !utf8.ValidString(name) {
+		return false
+	}
+	return strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) < 0
+}
