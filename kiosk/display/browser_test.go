@@ -138,7 +138,7 @@ func (st *screenTest) waitFor(t *testing.T, condition string) {
 
 // touch clicks the element and returns the command that reaches the
 // session.
-func (st *screenTest) touch(t *testing.T, selector string) Command {
+func (st *screenTest) touch(t *testing.T, selector string) kiosk.Command {
 	t.Helper()
 	if err := chromedp.Do(st.ctx, chromedp.Click(chromedp.CSS(selector))); err != nil {
 		t.Fatal(err)
@@ -148,7 +148,7 @@ func (st *screenTest) touch(t *testing.T, selector string) Command {
 		return c
 	case <-time.After(3 * time.Second):
 		t.Fatalf("touching %s sent no command", selector)
-		return Command{}
+		return kiosk.Command{}
 	}
 }
 
@@ -269,7 +269,7 @@ func TestScreenInChromium(t *testing.T) {
 		s := st.show(t, "choose-class", testScreen(2, kiosk.StateChooseClass))
 		wantText(t, s, "Scegliere la classe da verificare", "Operatore: Maria Bianchi, collaboratrice scolastica",
 			"3A", "22 iscritti", "verifica fino al 18/02/2022", "3B", "21 iscritti", "4A", "verifica fino al 21/02/2022", "Blocca")
-		if c := st.touch(t, `button[data-class="3B"]`); c != (Command{Kind: ChooseClass, Class: "3B"}) {
+		if c := st.touch(t, `button[data-class="3B"]`); c != (kiosk.Command{Kind: kiosk.CommandChooseClass, Value: "3B"}) {
 			t.Errorf("touching 3B sent %+v", c)
 		}
 	})
@@ -281,7 +281,7 @@ func TestScreenInChromium(t *testing.T) {
 	})
 
 	t.Run("result-admitted", func(t *testing.T) {
-		until := time.Now().Add(2 * time.Second)
+		until := time.Now().Add(3 * time.Second) // room for a loaded CI machine to look before it ends
 		s := st.show(t, "result-admitted", resultScreen(4, true, "Certificato valido", privacy.NewPerson("Rossi", "Mario", "2012-03-07"), until))
 		wantText(t, s, "✔ AMMESSO", "Certificato valido", "Rossi Mario", "Data di nascita 07/03/2012", "verificati 12 / 22")
 		if colour(s.Verdict) != "green" {
@@ -335,7 +335,7 @@ func TestScreenInChromium(t *testing.T) {
 	})
 
 	t.Run("english", func(t *testing.T) {
-		if c := st.touch(t, "#lang"); c != (Command{Kind: SetLanguage, Lang: "en"}) {
+		if c := st.touch(t, "#lang"); c != (kiosk.Command{Kind: kiosk.CommandLang, Value: "en"}) {
 			t.Errorf("the language toggle sent %+v", c)
 		}
 		sc := resultScreen(10, true, "Valid certificate", privacy.NewPerson("Rossi", "Mario", "2012"), time.Now().Add(time.Minute))
@@ -348,10 +348,10 @@ func TestScreenInChromium(t *testing.T) {
 		if s.Lang != "en" {
 			t.Errorf("html lang is %q", s.Lang)
 		}
-		if c := st.touch(t, "#lock"); c != (Command{Kind: Lock}) {
+		if c := st.touch(t, "#lock"); c != (kiosk.Command{Kind: kiosk.CommandLock}) {
 			t.Errorf("the lock button sent %+v", c)
 		}
-		if c := st.touch(t, "#lang"); c != (Command{Kind: SetLanguage, Lang: "it"}) {
+		if c := st.touch(t, "#lang"); c != (kiosk.Command{Kind: kiosk.CommandLang, Value: "it"}) {
 			t.Errorf("the language toggle in English sent %+v", c)
 		}
 	})

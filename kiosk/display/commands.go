@@ -12,30 +12,18 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/scuola/kiosk/kiosk"
 )
 
-// Command is a touch on the entrance screen, for the session to act on. The
-// session decides whether it applies to its current state: the screen may
-// have changed between the delegate's look and their touch.
-type Command struct {
-	Kind  CommandKind
-	Class string // the class's name, for ChooseClass
-	Lang  string // "it" or "en", for SetLanguage
+// commandPaths are the touches the page posts, each to "/command/" and its
+// name, and the session's command each becomes: choose-class with
+// {"class": name}, lock with {}, language with {"lang": "it" | "en"}.
+var commandPaths = map[string]kiosk.CommandKind{
+	"choose-class": kiosk.CommandChooseClass,
+	"lock":         kiosk.CommandLock,
+	"language":     kiosk.CommandLang,
 }
-
-// CommandKind is what a touch asks for. Each kind is posted by the page to
-// its own path, "/command/" followed by the kind.
-type CommandKind string
-
-// The touches the page sends.
-const (
-	// ChooseClass starts checking a class: {"class": name}.
-	ChooseClass CommandKind = "choose-class"
-	// Lock locks the kiosk until the next delegate's badge: {}.
-	Lock CommandKind = "lock"
-	// SetLanguage switches the screen's language: {"lang": "it" | "en"}.
-	SetLanguage CommandKind = "language"
-)
 
 const (
 	// maxCommandBody bounds what a POST may send; a command is a few bytes.
@@ -51,7 +39,7 @@ const (
 // accepted: a page of another origin can post a form or text/plain without
 // asking, but JSON needs a CORS preflight, which this server never grants
 // (a third wall after the Host and Origin checks of guard).
-func (s *Server) serveCommand(kind CommandKind) http.HandlerFunc {
+func (s *Server) serveCommand(kind kiosk.CommandKind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 			http.Error(w, "the body must be application/json", http.StatusUnsupportedMediaType)
@@ -64,7 +52,7 @@ func (s *Server) serveCommand(kind CommandKind) http.HandlerFunc {
 		}
 		c, err := parseCommand(kind, body)
 		if err != nil {
-			s.log.Warn("display: command refused", "kind", kind, "err", err)
+			s.log.Warn("display: command refused", "path", r.URL.Path, "err", err)
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
@@ -72,10 +60,10 @@ func (s *Server) serveCommand(kind CommandKind) http.HandlerFunc {
 		defer timeout.Stop()
 		select {
 		case s.commands <- c:
-			s.log.Info("display: command", "kind", kind)
+			s.log.Info("display: command", "path", r.URL.Path)
 			w.WriteHeader(http.StatusNoContent)
 		case <-timeout.C:
-			s.log.Warn("display: command not taken by the session", "kind", kind)
+			s.log.Warn("display: command not taken by the session", "path", r.URL.Path)
 			http.Error(w, "the kiosk is busy, try again", http.StatusServiceUnavailable)
 		case <-r.Context().Done():
 		}
@@ -90,36 +78,36 @@ type commandBody struct {
 }
 
 // parseCommand reads the body of a touch of the given kind: one JSON object
-// with exactly the kind's fields, valid values and nothing after it. Its
+// with exactly the kind's field, a valid value and nothing after it. Its
 // errors never quote the body.
-func parseCommand(kind CommandKind, body []byte) (Command, error) {
+func parseCommand(kind kiosk.CommandKind, body []byte) (kiosk.Command, error) {
 	var b commandBody
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b); err != nil {
-		return Command{}, errors.New("the body is not a JSON object with known fields")
+		return kiosk.Command{}, errors.New("the body is not a JSON object with known fields")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return Command{}, errors.New("the body has more than one JSON value")
+		return kiosk.Command{}, errors.New("the body has more than one JSON value")
 	}
 	switch kind {
-	case ChooseClass:
+	case kiosk.CommandChooseClass:
 		if b.Class == nil || b.Lang != nil || !validClassName(*b.Class) {
-			return Command{}, errors.New(`choose-class wants {"class": name}, a name of 1 to 64 bytes of printable text`)
+			return kiosk.Command{}, errors.New(`choose-class wants {"class": name}, a name of 1 to 64 bytes of printable text`)
 		}
-		return Command{Kind: kind, Class: *b.Class}, nil
-	case Lock:
+		return kiosk.Command{Kind: kind, Value: *b.Class}, nil
+	case kiosk.CommandLock:
 		if b.Class != nil || b.Lang != nil {
-			return Command{}, errors.New("lock wants {}")
+			return kiosk.Command{}, errors.New("lock wants {}")
 		}
-		return Command{Kind: kind}, nil
-	case SetLanguage:
+		return kiosk.Command{Kind: kind}, nil
+	case kiosk.CommandLang:
 		if b.Lang == nil || b.Class != nil || (*b.Lang != "it" && *b.Lang != "en") {
-			return Command{}, errors.New(`language wants {"lang": "it" or "en"}`)
+			return kiosk.Command{}, errors.New(`language wants {"lang": "it" or "en"}`)
 		}
-		return Command{Kind: kind, Lang: *b.Lang}, nil
+		return kiosk.Command{Kind: kind, Value: *b.Lang}, nil
 	default:
-		return Command{}, fmt.Errorf("unknown command %q", kind)
+		return kiosk.Command{}, fmt.Errorf("unknown command %d", kind)
 	}
 }
 

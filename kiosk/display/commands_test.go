@@ -5,69 +5,78 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/scuola/kiosk/kiosk"
+)
+
+const (
+	choose = kiosk.CommandChooseClass
+	lock   = kiosk.CommandLock
+	lang   = kiosk.CommandLang
 )
 
 func TestParseCommand(t *testing.T) {
+	refused := kiosk.Command{}
 	for _, tc := range []struct {
-		kind CommandKind
+		kind kiosk.CommandKind
 		body string
-		want Command // zero: refused
+		want kiosk.Command
 	}{
-		{ChooseClass, `{"class":"3A"}`, Command{Kind: ChooseClass, Class: "3A"}},
-		{ChooseClass, ` {"class": "2ª B – primaria"} `, Command{Kind: ChooseClass, Class: "2ª B – primaria"}},
-		{Lock, `{}`, Command{Kind: Lock}},
-		{SetLanguage, `{"lang":"en"}`, Command{Kind: SetLanguage, Lang: "en"}},
-		{SetLanguage, `{"lang":"it"}`, Command{Kind: SetLanguage, Lang: "it"}},
+		{choose, `{"class":"3A"}`, kiosk.Command{Kind: choose, Value: "3A"}},
+		{choose, ` {"class": "2ª B – primaria"} `, kiosk.Command{Kind: choose, Value: "2ª B – primaria"}},
+		{lock, `{}`, kiosk.Command{Kind: lock}},
+		{lang, `{"lang":"en"}`, kiosk.Command{Kind: lang, Value: "en"}},
+		{lang, `{"lang":"it"}`, kiosk.Command{Kind: lang, Value: "it"}},
 
-		{ChooseClass, ``, Command{}},
-		{ChooseClass, `{}`, Command{}},
-		{ChooseClass, `{"class":""}`, Command{}},
-		{ChooseClass, `{"class":"   "}`, Command{}},
-		{ChooseClass, `{"class":"3A\n"}`, Command{}},
-		{ChooseClass, `{"class":"3A\u0000"}`, Command{}},
-		{ChooseClass, `{"class":"` + strings.Repeat("A", 65) + `"}`, Command{}},
-		{ChooseClass, `{"class":3}`, Command{}},
-		{ChooseClass, `{"class":"3A","lang":"en"}`, Command{}},
-		{ChooseClass, `{"class":"3A","admin":true}`, Command{}},
-		{ChooseClass, `{"class":"3A"}{"class":"3B"}`, Command{}},
-		{ChooseClass, `["3A"]`, Command{}},
-		{Lock, ``, Command{}},
-		{Lock, `{"class":"3A"}`, Command{}},
-		{SetLanguage, `{"lang":"de"}`, Command{}},
-		{SetLanguage, `{"lang":"EN"}`, Command{}},
-		{SetLanguage, `{}`, Command{}},
-		{"reboot", `{}`, Command{}},
+		{choose, ``, refused},
+		{choose, `{}`, refused},
+		{choose, `{"class":""}`, refused},
+		{choose, `{"class":"   "}`, refused},
+		{choose, `{"class":"3A\n"}`, refused},
+		{choose, `{"class":"3A\u0000"}`, refused},
+		{choose, `{"class":"` + strings.Repeat("A", 65) + `"}`, refused},
+		{choose, `{"class":3}`, refused},
+		{choose, `{"class":"3A","lang":"en"}`, refused},
+		{choose, `{"class":"3A","admin":true}`, refused},
+		{choose, `{"class":"3A"}{"class":"3B"}`, refused},
+		{choose, `["3A"]`, refused},
+		{lock, ``, refused},
+		{lock, `{"class":"3A"}`, refused},
+		{lang, `{"lang":"de"}`, refused},
+		{lang, `{"lang":"EN"}`, refused},
+		{lang, `{}`, refused},
+		{kiosk.CommandKind(99), `{}`, refused},
 	} {
 		got, err := parseCommand(tc.kind, []byte(tc.body))
-		if got != tc.want || (err == nil) != (tc.want != Command{}) {
-			t.Errorf("parseCommand(%s, %q) = %+v, %v; want %+v", tc.kind, tc.body, got, err, tc.want)
+		if got != tc.want || (err == nil) != (tc.want != refused) {
+			t.Errorf("parseCommand(%d, %q) = %+v, %v; want %+v", tc.kind, tc.body, got, err, tc.want)
 		}
 	}
 }
 
 // FuzzParseCommand feeds the parser of the page's POST bodies (the only
 // outside input the display parses) with anything. A command it accepts has
-// the asked kind and valid fields, and survives a round trip through the
+// the asked kind and a valid value, and survives a round trip through the
 // page's own encoding; refusals never quote the body.
 func FuzzParseCommand(f *testing.F) {
 	for _, seed := range []struct {
-		kind CommandKind
+		kind kiosk.CommandKind
 		body string
 	}{
-		{ChooseClass, `{"class":"3A"}`},
-		{ChooseClass, `{"class":"2ª B"}`},
-		{Lock, `{}`},
-		{SetLanguage, `{"lang":"en"}`},
-		{SetLanguage, `{"lang":"it","x":1}`},
-		{ChooseClass, `{"class":"\ud800"}`},
-		{Lock, `null`},
+		{choose, `{"class":"3A"}`},
+		{choose, `{"class":"2ª B"}`},
+		{lock, `{}`},
+		{lang, `{"lang":"en"}`},
+		{lang, `{"lang":"it","x":1}`},
+		{choose, `{"class":"\ud800"}`},
+		{lock, `null`},
 	} {
-		f.Add(string(seed.kind), []byte(seed.body))
+		f.Add(int(seed.kind), []byte(seed.body))
 	}
-	f.Fuzz(func(t *testing.T, kind string, body []byte) {
-		c, err := parseCommand(CommandKind(kind), body)
+	f.Fuzz(func(t *testing.T, kind int, body []byte) {
+		c, err := parseCommand(kiosk.CommandKind(kind), body)
 		if err != nil {
-			if c != (Command{}) {
+			if c != (kiosk.Command{}) {
 				t.Fatalf("refused with a command: %+v", c)
 			}
 			if len(body) > 8 && strings.Contains(err.Error(), string(body)) {
@@ -75,34 +84,28 @@ func FuzzParseCommand(f *testing.F) {
 			}
 			return
 		}
-		if string(c.Kind) != kind {
-			t.Fatalf("kind %q became %q", kind, c.Kind)
+		if c.Kind != kiosk.CommandKind(kind) {
+			t.Fatalf("kind %d became %d", kind, c.Kind)
 		}
+		var again []byte // what the page posts for c: JSON.stringify of its field
 		switch c.Kind {
-		case ChooseClass:
-			if !utf8.ValidString(c.Class) || c.Class == "" || len(c.Class) > maxClassName || c.Lang != "" {
+		case choose:
+			if !utf8.ValidString(c.Value) || strings.TrimSpace(c.Value) == "" || len(c.Value) > maxClassName {
 				t.Fatalf("accepted %+v", c)
 			}
-		case SetLanguage:
-			if (c.Lang != "it" && c.Lang != "en") || c.Class != "" {
+			again, _ = json.Marshal(map[string]string{"class": c.Value})
+		case lang:
+			if c.Value != "it" && c.Value != "en" {
 				t.Fatalf("accepted %+v", c)
 			}
-		case Lock:
-			if c.Class != "" || c.Lang != "" {
+			again, _ = json.Marshal(map[string]string{"lang": c.Value})
+		case lock:
+			if c.Value != "" {
 				t.Fatalf("accepted %+v", c)
 			}
-		default:
-			t.Fatalf("accepted an unknown kind %q", c.Kind)
-		}
-		// The page posts JSON.stringify of the same fields.
-		var again []byte
-		switch c.Kind {
-		case ChooseClass:
-			again, _ = json.Marshal(map[string]string{"class": c.Class})
-		case SetLanguage:
-			again, _ = json.Marshal(map[string]string{"lang": c.Lang})
-		default:
 			again = []byte("{}")
+		default:
+			t.Fatalf("accepted an unknown kind %d", c.Kind)
 		}
 		if c2, err := parseCommand(c.Kind, again); err != nil || c2 != c {
 			t.Fatalf("round trip of %+v: %+v, %v", c, c2, err)
@@ -114,11 +117,11 @@ func TestServerCommands(t *testing.T) {
 	s, base, _ := startServer(t, Config{})
 	for _, rq := range []struct {
 		path, body string
-		want       Command
+		want       kiosk.Command
 	}{
-		{"/command/choose-class", `{"class":"3B"}`, Command{Kind: ChooseClass, Class: "3B"}},
-		{"/command/language", `{"lang":"en"}`, Command{Kind: SetLanguage, Lang: "en"}},
-		{"/command/lock", `{}`, Command{Kind: Lock}},
+		{"/command/choose-class", `{"class":"3B"}`, kiosk.Command{Kind: choose, Value: "3B"}},
+		{"/command/language", `{"lang":"en"}`, kiosk.Command{Kind: lang, Value: "en"}},
+		{"/command/lock", `{}`, kiosk.Command{Kind: lock}},
 	} {
 		resp, _ := request{method: "POST", path: rq.path, body: rq.body, header: jsonHeader}.do(t, base)
 		if resp.StatusCode != 204 {

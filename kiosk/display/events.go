@@ -13,7 +13,7 @@ import (
 const writeTimeout = 10 * time.Second
 
 // serveEvents streams the screen to one page as Server-Sent Events: first
-// the reconnection delay and a ping, then the current Screen, then every new
+// a ping with the reconnection delay, then the current Screen, then every new
 // one, with a ping every heartbeat. The ping is an event, not an SSE
 // comment, because the page cannot see comments: it carries the heartbeat
 // in milliseconds, and a page that hears nothing for three of them treats
@@ -44,10 +44,8 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		return rc.Flush() == nil
 	}
 	ping := []byte(strconv.FormatInt(s.heartbeat.Milliseconds(), 10))
-	if rc.SetWriteDeadline(time.Now().Add(writeTimeout)) != nil {
-		return
-	}
-	if _, err := io.WriteString(w, "retry: 1000\n\n"); err != nil || !send("ping", ping) {
+	// The first event also tells the browser to reconnect within a second.
+	if _, err := io.WriteString(w, "retry: 1000\n"); err != nil || !send("ping", ping) {
 		return
 	}
 	heartbeat := time.NewTicker(s.heartbeat)

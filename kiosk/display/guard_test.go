@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scuola/kiosk/kiosk"
 )
 
 // request is one HTTP request to the server and the status it must get.
@@ -79,7 +81,7 @@ func TestEveryResponseHasTheSecurityHeaders(t *testing.T) {
 			}
 		}
 	}
-	if c := <-s.Commands(); c.Kind != Lock {
+	if c := <-s.Commands(); c.Kind != kiosk.CommandLock {
 		t.Errorf("the one valid command arrived as %+v", c)
 	}
 }
@@ -140,7 +142,7 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 	if resp, _ := (request{method: "POST", path: "/command/choose-class", body: body, header: own}).do(t, base); resp.StatusCode != 204 {
 		t.Fatalf("the page's own POST: %s", resp.Status)
 	}
-	if c := <-s.Commands(); c != (Command{Kind: ChooseClass, Class: "3A"}) {
+	if c := <-s.Commands(); c != (kiosk.Command{Kind: kiosk.CommandChooseClass, Value: "3A"}) {
 		t.Errorf("command %+v", c)
 	}
 }

@@ -78,6 +78,11 @@ type partMessage struct {
 // person is revealed only while now is before the result's Until: a client
 // that connects late, or a Screen whose Person the session forgot to wipe,
 // never brings an expired name back on screen.
+//
+// The encoded bytes are not wiped after sending: Reveal's strings and the
+// JSON encoder's pooled buffers hold copies that Go cannot wipe, so wiping
+// ours would promise what it cannot keep. They live in memory only, and are
+// built per client at the moment of sending, not kept between events.
 func encodeScreen(sc kiosk.Screen, now time.Time) ([]byte, error) {
 	m := screenMessage{
 		Seq:    sc.Seq,

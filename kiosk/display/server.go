@@ -19,6 +19,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/scuola/kiosk/kiosk"
 )
 
 // Config configures a Server. The zero value is the kiosk's default.
@@ -41,7 +43,7 @@ type Server struct {
 	heartbeat time.Duration
 	log       *slog.Logger
 	latest    latest
-	commands  chan Command
+	commands  chan kiosk.Command
 	served    atomic.Bool
 }
 
@@ -69,17 +71,18 @@ func New(cfg Config) (*Server, error) {
 		ln:        ln,
 		heartbeat: cfg.Heartbeat,
 		log:       cfg.Logger,
-		commands:  make(chan Command, 4),
+		commands:  make(chan kiosk.Command, 4),
 	}, nil
 }
 
 // Addr is the address the server listens on, e.g. "127.0.0.1:8080".
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
-// Commands delivers the delegate's touches. It is never closed; a touch
-// that the session does not take within two seconds is refused to the page,
-// which asks the delegate to try again.
-func (s *Server) Commands() <-chan Command { return s.commands }
+// Commands delivers the delegate's touches as the session's commands, for
+// Session.Command. It is never closed; a touch that the session does not
+// take within two seconds is refused to the page, which asks the delegate
+// to try again.
+func (s *Server) Commands() <-chan kiosk.Command { return s.commands }
 
 // Serve serves the page until ctx is done, then closes the streams and the
 // listener and returns nil. It may be called once.
@@ -103,7 +106,9 @@ func (s *Server) Serve(ctx context.Context) error {
 		return fmt.Errorf("display: %w", err)
 	case <-ctx.Done():
 	}
-	stop, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	// The handlers end with ctx; the grace is for connections the browser
+	// opened ahead and never used, which Shutdown would otherwise await.
+	stop, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	if err := hs.Shutdown(stop); err != nil {
 		_ = hs.Close()
@@ -120,8 +125,8 @@ func (s *Server) handler() http.Handler {
 	mux.Handle("GET /screen.css", serveAsset("screen.css", "text/css; charset=utf-8"))
 	mux.Handle("GET /screen.js", serveAsset("screen.js", "text/javascript; charset=utf-8"))
 	mux.HandleFunc("GET /events", s.serveEvents)
-	for _, kind := range []CommandKind{ChooseClass, Lock, SetLanguage} {
-		mux.Handle("POST /command/"+string(kind), s.serveCommand(kind))
+	for name, kind := range commandPaths {
+		mux.Handle("POST /command/"+name, s.serveCommand(kind))
 	}
 	return guard(s.log, mux)
 }

@@ -114,11 +114,8 @@
         const b = element("button", "class-button");
         b.type = "button";
         b.dataset.class = c.name;
-        b.append(
-          element("span", "name", c.name),
-          element("span", "meta", say("enrolled", c.enrolled)),
-          element("span", "meta", say("checkUntil", c.verificationUntil)),
-        );
+        b.append(element("span", "name", c.name), element("span", "meta", say("enrolled", c.enrolled)));
+        if (c.verificationUntil) b.append(element("span", "meta", say("checkUntil", c.verificationUntil)));
         b.addEventListener("click", () => command("choose-class", { class: c.name }));
         return b;
       }),
@@ -208,7 +205,6 @@
     clearTimeout(watchdog);
     watchdog = setTimeout(() => {
       offline();
-      stream.close();
       connect();
     }, 3 * heartbeatMs);
   }
@@ -219,6 +215,8 @@
   }
 
   function connect() {
+    clearTimeout(watchdog);
+    if (stream) stream.close();
     stream = new EventSource("/events");
     stream.addEventListener("ping", (e) => {
       heartbeatMs = Number(e.data) || heartbeatMs;
@@ -228,7 +226,11 @@
       alive();
       render(JSON.parse(e.data));
     });
-    stream.addEventListener("error", offline);
+    stream.addEventListener("error", () => {
+      offline();
+      // The browser retries a dropped stream by itself, not a refused one.
+      if (stream.readyState === EventSource.CLOSED) watchdog = setTimeout(connect, 1000);
+    });
   }
 
   $("lock").addEventListener("click", () => command("lock", {}));
