@@ -1,0 +1,78 @@
+package kiosk
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/scuola/kiosk/hardware"
+)
+
+// HealthEvent reports a change in a device's state.
+type HealthEvent struct {
+	Part   Part
+	Health Health
+}
+
+// Loop feeds a Session from the kiosk's event sources, one event at a time,
+// until its context ends. It is the only goroutine that touches the
+// Session.
+type Loop struct {
+	Session  *Session
+	Texts    <-chan string      // QR texts from the scanner and handheld scanners
+	Commands <-chan Command     // touches on the screen
+	Health   <-chan HealthEvent // devices coming and going
+	Now      func() time.Time   // the clock; time.Now in the daemon
+	Tick     time.Duration      // how often time advances without events
+	Light    Light              // to switch off if the session itself fails
+	Log      *slog.Logger
+}
+
+// Run handles events until ctx is done. If handling an event panics, the
+// light is switched off, the panic is logged without the event's content
+// and the session carries on with the next event: one bad event must not
+// take the entrance down, and must never leave the light green.
+func (l *Loop) Run(ctx context.Context) error {
+	tick := l.Tick
+	if tick <= 0 {
+		tick = 250 * time.Millisecond
+	}
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	defer l.Session.Close()
+	l.Session.Start(l.Now())
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case text, ok := <-l.Texts:
+			if !ok {
+				return fmt.Errorf("the scanner stopped")
+			}
+			l.guard("scan", func() { l.Session.QR(text, l.Now()) })
+		case c := <-l.Commands:
+			l.guard("command", func() { l.Session.Command(c, l.Now()) })
+		case h := <-l.Health:
+			l.guard("health", func() { l.Session.SetHealth(h.Part, h.Health) })
+		case <-t.C:
+			l.guard("tick", func() { l.Session.Tick(l.Now()) })
+		}
+	}
+}
+
+// guard runs one event's handling and contains a panic in it.
+func (l *Loop) guard(what string, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			if l.Light != nil {
+				_ = l.Light.Show(hardware.SignalOff)
+			}
+			// The stack names functions and files, never values: it carries
+			// no personal data.
+			l.Log.Error("event handling failed; carrying on", "event", what, "panic", fmt.Sprintf("%T", r), "stack", string(debug.Stack()))
+		}
+	}()
+	f()
+}
