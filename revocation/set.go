@@ -1,6 +1,9 @@
 // Package revocation holds a revocation list compactly: the SHA-256 hashes
 // of revoked certificate identifiers (UVCIs), sorted, 32 bytes each, so that
-// a million entries take 32 MB and a lookup is a binary search.
+// a million entries take 32 MB, load from disk in one sequential read and
+// are looked up in a fraction of a microsecond. It also applies the
+// gateway's deltas exactly and checks them, and stays free of networking:
+// the download belongs to the gateway and trustdata packages.
 //
 // The list holds hashes of all revoked certificates, published by the
 // health ministry; it says nothing about the pupils scanned.
@@ -11,6 +14,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"slices"
@@ -22,14 +26,37 @@ type Hash = [sha256.Size]byte
 // Set is an immutable sorted set of hashes. The zero value is empty. A Set
 // is safe for concurrent readers.
 type Set struct {
-	h []Hash // sorted, unique
+	h   []Hash // sorted, unique
+	idx index
 }
 
 // NewSet builds a set from hashes in any order, dropping duplicates. It
 // takes ownership of the slice.
 func NewSet(hashes []Hash) *Set {
-	slices.SortFunc(hashes, func(a, b Hash) int { return bytes.Compare(a[:], b[:]) })
-	return &Set{h: slices.Compact(hashes)}
+	slices.SortFunc(hashes, compareHashes)
+	return newSorted(slices.Compact(hashes))
+}
+
+// newSorted wraps hashes already sorted and unique.
+func newSorted(hashes []Hash) *Set {
+	return &Set{h: hashes, idx: buildIndex(hashes)}
+}
+
+// compareHashes orders hashes as bytes.Compare does. For sorting.
+func compareHashes(a, b Hash) int { return compare(&a, &b) }
+
+// compare orders hashes as bytes.Compare does, deciding on the first eight
+// bytes as one number where it can: for SHA-256 values nearly always,
+// which sorts a million hashes a third faster.
+func compare(a, b *Hash) int {
+	x, y := binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8])
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return bytes.Compare(a[8:], b[8:])
 }
 
 // Len is the number of hashes.
@@ -43,11 +70,23 @@ func (s *Set) Len() int {
 // RevokedHash reports whether the hash is in the set (it implements
 // verify.RevocationList).
 func (s *Set) RevokedHash(sum *Hash) bool {
-	if s == nil {
+	if s == nil || len(s.h) == 0 {
 		return false
 	}
-	_, found := slices.BinarySearchFunc(s.h, sum, func(e Hash, t *Hash) int { return bytes.Compare(e[:], t[:]) })
-	return found
+	lo, hi := s.idx.bucket(sum)
+	h := s.h[lo:hi]
+	for len(h) > 0 {
+		mid := len(h) / 2
+		switch c := compare(&h[mid], sum); {
+		case c == 0:
+			return true
+		case c < 0:
+			h = h[mid+1:]
+		default:
+			h = h[:mid]
+		}
+	}
+	return false
 }
 
 // Hashes returns the sorted hashes; the caller must not modify them.
@@ -62,14 +101,25 @@ func (s *Set) Hashes() []Hash {
 // the 32-byte SHA-256 (44 characters).
 func ParseHash(s string) (Hash, error) {
 	var h Hash
-	if len(s) != base64.StdEncoding.EncodedLen(sha256.Size) {
-		return h, fmt.Errorf("entry of %d characters, want %d (base64 of a SHA-256)", len(s), base64.StdEncoding.EncodedLen(sha256.Size))
+	err := DecodeHash(&h, []byte(s))
+	return h, err
+}
+
+// DecodeHash is ParseHash into a caller's hash, without allocating: the
+// gateway's answers carry a million of them.
+func DecodeHash(h *Hash, text []byte) error {
+	if len(text) != base64.StdEncoding.EncodedLen(sha256.Size) {
+		return fmt.Errorf("entry of %d characters, want %d (base64 of a SHA-256)", len(text), base64.StdEncoding.EncodedLen(sha256.Size))
 	}
-	n, err := base64.StdEncoding.Decode(h[:], []byte(s))
+	// 44 characters without padding decode to 33 bytes: decode into room
+	// for them, then refuse.
+	var buf [sha256.Size + 1]byte
+	n, err := base64.StdEncoding.Decode(buf[:], text)
 	if err != nil || n != sha256.Size {
-		return h, fmt.Errorf("entry is not base64 of 32 bytes")
+		return fmt.Errorf("entry is not base64 of 32 bytes")
 	}
-	return h, nil
+	copy(h[:], buf[:n])
+	return nil
 }
 
 // EncodeHash is the inverse of ParseHash.

@@ -37,3 +37,17 @@ func TestReadLines(t *testing.T) {
 		}
 	}
 }
+
+// 44 base64 characters without padding are 33 bytes: refused, not a panic
+// (found by FuzzParseChunk).
+func TestParseHashUnpadded(t *testing.T) {
+	for _, in := range []string{strings.Repeat("0", 44), strings.Repeat("A", 42) + "=="} { // 33 and 31 bytes
+		if _, err := ParseHash(in); err == nil {
+			t.Errorf("ParseHash(%q) accepted", in)
+		}
+	}
+	h := HashUVCI("x")
+	if got, err := ParseHash(EncodeHash(h)); err != nil || got != h {
+		t.Fatalf("round trip: %v", err)
+	}
+}

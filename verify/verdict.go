@@ -36,7 +36,7 @@ const (
 type Stage string
 
 // The stages, in pipeline order. StageTrustData refuses everything while the
-// verification data is too old to be trusted (see Verifier.SetFreshness).
+// verification data is too old to be trusted (see Options.Fresh).
 const (
 	StageNone      Stage = ""
 	StageTrustData Stage = "trustdata"

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scuola/kiosk/revocation"
+	"github.com/scuola/kiosk/trustdata"
 	"github.com/scuola/kiosk/verify"
 )
 
@@ -51,11 +52,13 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&trustFiles, "trust", "signer certificate: DER, PEM, base64 DER, or a JSON array of {kid, raw_data} (repeatable)")
 	settingsFile := fs.String("settings", "", "settings document in the Italian gateway's format (default: built-in values)")
 	revokedFile := fs.String("revoked", "", "revocation list: base64 SHA-256 of UVCIs, one per line")
+	dataDir := fs.String("data", "", "data folder filled by 'kiosk sync': its signer keys, settings and revocation list are used with the files above")
+	maxAge := fs.Duration("max-age", trustdata.DefaultMaxAge, "with --data, the oldest the synced data may be at --at before every certificate is refused")
 	modeName := fs.String("mode", string(verify.ModeSchool), "scan mode: school, 3G, 2G or booster")
 	atText := fs.String("at", "", "instant of the check, RFC 3339 (default: now)")
 	showPerson := fs.Bool("show-person", false, "include the holder's name and date of birth in the output")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: kiosk verify [--trust FILE]... [--settings FILE] [--revoked FILE] [--mode school|3G|2G|booster] [--at RFC3339] [--show-person] [TEXT | -]")
+		fmt.Fprintln(stderr, "usage: kiosk verify [--data DIR [--max-age DURATION]] [--trust FILE]... [--settings FILE] [--revoked FILE] [--mode school|3G|2G|booster] [--at RFC3339] [--show-person] [TEXT | -]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -81,7 +84,10 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return usageErr("--at %q is not an RFC 3339 instant (like 2022-02-15T08:00:00+01:00)", *atText)
 		}
 	}
-	opts, err := loadVerifyOptions(trustFiles, *settingsFile, *revokedFile, stderr)
+	if *maxAge <= 0 {
+		return usageErr("--max-age must be positive, got %v", *maxAge)
+	}
+	opts, err := loadVerifyOptions(*dataDir, *maxAge, trustFiles, *settingsFile, *revokedFile, stderr)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -110,11 +116,22 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// loadVerifyOptions reads the trust files given on the command line; a
+// loadVerifyOptions reads the synced data folder, when given, and the
+// trust files given on the command line: files add signers, an explicit
+// settings file wins over the synced one, and revocation lists combine. A
 // skipped entry of a JSON trust list is reported on warn.
-func loadVerifyOptions(trustFiles []string, settingsFile, revokedFile string, warn io.Writer) (verify.Options, error) {
+func loadVerifyOptions(dataDir string, maxAge time.Duration, trustFiles []string, settingsFile, revokedFile string, warn io.Writer) (verify.Options, error) {
 	var o verify.Options
 	o.Trust = verify.NewTrustStore()
+	var revoked anyRevoked
+	if dataDir != "" {
+		d, err := trustdata.Load(dataDir)
+		if err != nil {
+			return o, fmt.Errorf("--data: %w", err)
+		}
+		o = d.Options(maxAge)
+		revoked = append(revoked, d.Revoked)
+	}
 	for _, f := range trustFiles {
 		data, err := readBounded(f, verify.MaxTrustFileLen)
 		if err != nil {
@@ -150,9 +167,24 @@ func loadVerifyOptions(trustFiles []string, settingsFile, revokedFile string, wa
 		if err != nil {
 			return o, fmt.Errorf("--revoked %s: %w", revokedFile, err)
 		}
-		o.Revoked = set
+		revoked = append(revoked, set)
+	}
+	if len(revoked) > 0 {
+		o.Revoked = revoked
 	}
 	return o, nil
+}
+
+// anyRevoked combines revocation lists: a hash is revoked when any lists it.
+type anyRevoked []verify.RevocationList
+
+func (l anyRevoked) RevokedHash(sum *revocation.Hash) bool {
+	for _, r := range l {
+		if r.RevokedHash(sum) {
+			return true
+		}
+	}
+	return false
 }
 
 // readBounded reads a whole file, refusing one over max bytes before

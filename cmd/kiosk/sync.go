@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/scuola/kiosk/gateway"
+	"github.com/scuola/kiosk/trustdata"
+)
+
+func init() {
+	commands["sync"] = command{
+		summary: "download signer keys, settings and the revocation list into a data folder",
+		run:     runSync,
+	}
+}
+
+func runSync(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	gatewayURL := fs.String("gateway", "", "the gateway API's root URL, e.g. https://get.dgc.gov.it/v1/dgc/ (required)")
+	dataDir := fs.String("data", "", "the data folder to refresh; created when missing (required)")
+	caFile := fs.String("ca", "", "PEM file of the only CAs trusted for the gateway's certificate (default: the system's roots)")
+	timeout := fs.Duration("timeout", gateway.DefaultTimeout, "bound on each request, the whole answer included")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: kiosk sync --gateway URL --data DIR [--ca FILE] [--timeout DURATION]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return exitUsage
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "kiosk sync: "+format+"\n", a...)
+		return exitUsage
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	case *gatewayURL == "":
+		return usageErr("--gateway URL is required")
+	case *dataDir == "":
+		return usageErr("--data DIR is required")
+	case *timeout <= 0:
+		return usageErr("--timeout must be positive, got %v", *timeout)
+	}
+	client, err := gateway.New(gateway.Config{BaseURL: *gatewayURL, CAFile: *caFile, Timeout: *timeout})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if client.Insecure() {
+		fmt.Fprintf(stderr, "kiosk sync: warning: %s is plain http to another machine: nothing protects the keys and lists in transit\n", client.BaseURL())
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := (&trustdata.Syncer{Client: client, Dir: *dataDir}).Sync(ctx)
+	for _, line := range rep.Lines() {
+		fmt.Fprintln(stdout, line)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "kiosk sync: %s\n", oneLine(err))
+		return 1
+	}
+	return 0
+}
+
+// oneLine joins the errors of every failed set on one line.
+func oneLine(err error) string {
+	msgs := []string{err.Error()}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		msgs = msgs[:0]
+		for _, e := range j.Unwrap() {
+			msgs = append(msgs, e.Error())
+		}
+	}
+	return strings.ReplaceAll(strings.Join(msgs, "; "), "\n", " ")
+}
