@@ -25,3 +25,10 @@ var (
 	txtDayChanged    = text{"Nuovo giorno: scegliere la classe.", "A new day: choose the class."}
 	txtCountNotSaved = text{"Attenzione: il conteggio non è stato salvato.", "Warning: the count was not saved."}
 )
+
+// The trust data's state, for the status bar.
+var (
+	txtTrustDataOK    = text{"Dati di verifica aggiornati", "Verification data up to date"}
+	txtStaleTrustData = text{"Dati di verifica non aggiornati: nessuno può essere ammesso", "Verification data out of date: nobody can be admitted"}
+	txtNoTrustData    = text{"Dati di verifica assenti: collegare alla rete", "No verification data yet: connect to the network"}
+)

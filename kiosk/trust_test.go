@@ -1,0 +1,69 @@
+package kiosk
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scuola/kiosk/gateway"
+	"github.com/scuola/kiosk/gateway/gatewaytest"
+	"github.com/scuola/kiosk/revocation"
+	"github.com/scuola/kiosk/testdata/fixtures"
+	"github.com/scuola/kiosk/trustdata"
+	"github.com/scuola/kiosk/verify"
+)
+
+// From an empty folder (nobody admitted, the screen says why) to a synced
+// one (admitted), to an old one (refused again).
+func TestLiveTrust(t *testing.T) {
+	set := fixtures.Load(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	lt, err := NewLiveTrust(dir, 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	booster := set.Case("booster-3of3").Text
+	if h := lt.Health(morning, "it"); h.OK || !strings.Contains(h.Message, "assenti") {
+		t.Fatalf("empty folder: %+v", h)
+	}
+	if v := lt.Verifier().Check(booster, verify.ModeSchool, morning); v.Admit || v.Stage != verify.StageTrustData {
+		t.Fatalf("empty folder admitted: %s %s", v.Status, v.Stage)
+	}
+
+	gw := gatewaytest.Start(t, gatewaytest.Data{
+		Signers:  []gatewaytest.Signer{gatewaytest.Cert(set.Signers["es256"].CertDER)},
+		Settings: []byte(fixtures.SettingsJSON(set)),
+		Lists:    []gatewaytest.List{{Version: 1, Hashes: []revocation.Hash{revocation.HashUVCI(set.Case("revoked").UVCI)}}},
+	})
+	client, err := gateway.New(gateway.Config{BaseURL: gw.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncedAt := morning.Add(-time.Hour)
+	s := trustdata.Syncer{Client: client, Dir: dir, Now: func() time.Time { return syncedAt }}
+	if _, err := s.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := lt.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if h := lt.Health(morning, "en"); !h.OK || h.Message != "Verification data up to date" {
+		t.Fatalf("after the sync: %+v", h)
+	}
+	v := lt.Verifier()
+	if got := v.Check(booster, verify.ModeSchool, morning); !got.Admit {
+		t.Fatalf("after the sync: %s %s", got.Status, got.Detail())
+	}
+	if got := v.Check(set.Case("revoked").Text, verify.ModeSchool, morning); got.Status != verify.StatusRevoked {
+		t.Fatalf("revoked: %s", got.Status)
+	}
+	late := syncedAt.Add(24*time.Hour + time.Second)
+	if h := lt.Health(late, "it"); h.OK || !strings.Contains(h.Message, "non aggiornati") {
+		t.Fatalf("a day later: %+v", h)
+	}
+	if got := v.Check(booster, verify.ModeSchool, late); got.Admit || got.Stage != verify.StageTrustData {
+		t.Fatalf("a day later admitted: %s", got.Status)
+	}
+}
