@@ -1,0 +1,197 @@
+package scanner
+
+import (
+	"image"
+	"math"
+	"time"
+
+	"github.com/makiuchi-d/gozxing/common"
+)
+
+// cascade is the work on one frame.
+type cascade struct {
+	d        *Decoder
+	frame    *image.Gray
+	deadline time.Time
+	finders  int         // finder-pattern candidates seen so far
+	half, eq *image.Gray // computed on first use
+}
+
+// stage is one attempt of the cascade.
+type stage struct {
+	name   string
+	assist bool // needs the Assist; skipped without one
+	run    func(c *cascade) []Result
+}
+
+// stages is the cascade, cheapest and most productive first. The order was
+// measured (scanner/BENCHMARKS.md): on ZXing's photo sets and on generated
+// camera frames, each stage is the one that reads the most of what the
+// earlier ones missed per millisecond spent.
+var stages = []stage{
+	// Locate: the whole frame with local thresholds, then at half size
+	// (codes large and blurred, screens' pixel grids). Both also count
+	// finder-pattern candidates; without any, the frame is empty.
+	{"full-hybrid", false, func(c *cascade) []Result {
+		return c.try(view{img: c.frame, bin: hybrid, toFrame: identity})
+	}},
+	{"half-hybrid", false, func(c *cascade) []Result {
+		return c.try(view{img: c.halfFrame(), bin: hybrid, toFrame: scaled(2)})
+	}},
+	// A code seems to be there. Low-passed: phone screens' moiré and noise.
+	{"smooth", false, func(c *cascade) []Result {
+		c.d.smoothTmp, c.d.smoothed = smooth(c.frame, c.d.smoothTmp, c.d.smoothed)
+		return c.try(view{img: c.d.smoothed, bin: hybrid, toFrame: identity})
+	}},
+	// The other binarisation.
+	{"full-global", false, func(c *cascade) []Result {
+		return c.try(view{img: c.frame, bin: global, toFrame: identity})
+	}},
+	// Glare, dim screens, dark halls: local contrast restored.
+	{"clahe-hybrid", true, func(c *cascade) []Result {
+		return c.try(view{img: c.equalized(), bin: hybrid, toFrame: identity})
+	}},
+	// Dark-mode apps show light modules on black.
+	{"inverted", false, func(c *cascade) []Result {
+		return c.try(view{img: c.frame, bin: hybrid, invert: true, toFrame: identity})
+	}},
+	// Codes tilted 30–40°: make the foreshortened axis long again.
+	{"stretch-vertical", true, func(c *cascade) []Result {
+		return c.try(view{img: c.scale(1, stretch), bin: hybrid, toFrame: scaled2(1, 1/stretch)})
+	}},
+	{"stretch-horizontal", true, func(c *cascade) []Result {
+		return c.try(view{img: c.scale(stretch, 1), bin: hybrid, toFrame: scaled2(1/stretch, 1)})
+	}},
+	// Small codes: modules of under two pixels.
+	{"enlarge", true, func(c *cascade) []Result {
+		return c.try(view{img: c.scale(2, 2), bin: hybrid, toFrame: scaled(0.5)})
+	}},
+	// OpenCV's own detector finds the corners of codes whose finder
+	// patterns gozxing cannot confirm (creases, curved paper).
+	{"rectify", true, func(c *cascade) []Result {
+		return c.rectify(c.frame)
+	}},
+	{"half-global", false, func(c *cascade) []Result {
+		return c.try(view{img: c.halfFrame(), bin: global, toFrame: scaled(2)})
+	}},
+	{"clahe-global", true, func(c *cascade) []Result {
+		return c.try(view{img: c.equalized(), bin: global, toFrame: identity})
+	}},
+}
+
+// locateStages is how many stages run on every frame; the rest run only if
+// these saw finder-pattern candidates. It is what keeps an empty frame cheap.
+const locateStages = 2
+
+// stretch is the factor by which the stretch stages lengthen one axis. A
+// code tilted by 40° is foreshortened to 0.6–0.75 along the tilt; gozxing's
+// finder rejects a pattern whose height and width differ by 40% or more.
+const stretch = 1.35
+
+func (c *cascade) run() []Result {
+	for i, s := range stages {
+		if i == locateStages && c.finders == 0 {
+			return nil
+		}
+		if i > 0 && time.Now().After(c.deadline) {
+			return nil
+		}
+		if s.assist && c.d.assist == nil {
+			continue
+		}
+		if r := s.run(c); len(r) > 0 {
+			return r
+		}
+	}
+	return nil
+}
+
+func (c *cascade) equalized() *image.Gray {
+	if c.eq == nil {
+		c.d.equalized = c.d.assist.Equalize(c.frame, c.d.equalized)
+		c.eq = c.d.equalized
+	}
+	return c.eq
+}
+
+func (c *cascade) scale(fx, fy float64) *image.Gray {
+	c.d.enlarged = c.d.assist.Scale(c.frame, fx, fy, c.d.enlarged)
+	return c.d.enlarged
+}
+
+// rectify locates codes with the assist, warps each to a frontal square and
+// reads it as a pure barcode, then with the ordinary detector.
+func (c *cascade) rectify(img *image.Gray) []Result {
+	if c.d.assist == nil {
+		return nil
+	}
+	var out []Result
+	for _, q := range c.d.assist.Locate(img) {
+		side := rectSide(q)
+		margin := side / 16
+		r := c.d.assist.Rectify(img, q, side, margin, c.d.rectified)
+		if r == nil {
+			continue
+		}
+		c.d.rectified = r
+		m0, m1 := float64(margin), float64(margin+side)
+		t := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
+			m0, m0, m1, m0, m1, m1, m0, m1,
+			q[0].X, q[0].Y, q[1].X, q[1].Y, q[2].X, q[2].Y, q[3].X, q[3].Y)
+		back := func(x, y float64) Point {
+			p := []float64{x, y}
+			t.TransformPoints(p)
+			return Point{p[0], p[1]}
+		}
+		for _, v := range []view{
+			{img: r, bin: hybrid, pure: true, toFrame: back},
+			{img: r, bin: hybrid, toFrame: back},
+			{img: r, bin: global, toFrame: back},
+		} {
+			if res := c.try(v); len(res) > 0 {
+				out = append(out, res...)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// rectSide picks the size of the rectified square: about the code's longest
+// edge, so no detail is lost, within bounds that keep the warp and the read
+// cheap.
+func rectSide(q [4]Point) int {
+	longest := 0.0
+	for i := range q {
+		j := (i + 1) % 4
+		longest = math.Max(longest, math.Hypot(q[j].X-q[i].X, q[j].Y-q[i].Y))
+	}
+	return int(math.Min(math.Max(longest*1.2, 160), 800))
+}
+
+func identity(x, y float64) Point { return Point{x, y} }
+
+func scaled(f float64) func(x, y float64) Point { return scaled2(f, f) }
+
+func scaled2(fx, fy float64) func(x, y float64) Point {
+	return func(x, y float64) Point { return Point{x * fx, y * fy} }
+}
+
+// try reads one view and records the evidence it saw. A nil image (an
+// assist that could not produce its view) reads nothing.
+func (c *cascade) try(v view) []Result {
+	if v.img == nil {
+		return nil
+	}
+	o := read(v)
+	c.finders += o.finders
+	return o.results
+}
+
+func (c *cascade) halfFrame() *image.Gray {
+	if c.half == nil {
+		c.d.half = halve(c.frame, c.d.half)
+		c.half = c.d.half
+	}
+	return c.half
+}

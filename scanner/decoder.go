@@ -1,0 +1,67 @@
+package scanner
+
+import (
+	"image"
+	"time"
+
+	"github.com/scuola/kiosk/scanner/internal/gray"
+)
+
+// DefaultBudget bounds the work on one frame in which a code seems to be
+// present but is hard to read. At 15 frames per second a frame lasts 66 ms;
+// spending up to half of that on a hard frame still leaves the next frame
+// on time, and the next frame usually gives an easier view anyway.
+const DefaultBudget = 30 * time.Millisecond
+
+// Options configures a Decoder.
+type Options struct {
+	// Budget bounds the time spent on one frame (0 means DefaultBudget).
+	// The first stage always runs; no stage starts once the budget is
+	// spent (a stage under way finishes). Offline tools may give more.
+	Budget time.Duration
+	// Assist adds the OpenCV stages (CLAHE, stretched and enlarged views,
+	// locate and rectify); nil leaves the pure-Go stages only.
+	Assist Assist
+}
+
+// Decoder reads QR codes from gray frames with a cascade of increasingly
+// expensive attempts. It keeps scratch images between calls, so a Decoder
+// must be used by one goroutine at a time; make one per camera.
+type Decoder struct {
+	budget time.Duration
+	assist Assist
+	// Scratch images reused from frame to frame.
+	compact, half, smoothTmp, smoothed, equalized, rectified, enlarged *image.Gray
+}
+
+// NewDecoder returns a decoder with the given options.
+func NewDecoder(o Options) *Decoder {
+	if o.Budget <= 0 {
+		o.Budget = DefaultBudget
+	}
+	return &Decoder{budget: o.Budget, assist: o.Assist}
+}
+
+// Decode returns the codes it reads in frame, or nil. It never fails: a
+// frame without a readable code is the common case, not an error. Corners
+// are relative to the frame's top-left pixel (frame.Rect.Min).
+func (d *Decoder) Decode(frame *image.Gray) []Result {
+	if frame == nil || frame.Rect.Dx() < minSide || frame.Rect.Dy() < minSide {
+		return nil
+	}
+	if w := frame.Rect.Dx(); frame.Stride != w {
+		// A sub-image: the stages want contiguous rows.
+		h := frame.Rect.Dy()
+		d.compact = gray.Reuse(d.compact, w, h)
+		for y := 0; y < h; y++ {
+			copy(d.compact.Pix[y*w:(y+1)*w], frame.Pix[y*frame.Stride:])
+		}
+		frame = d.compact
+	}
+	c := cascade{d: d, frame: frame, deadline: time.Now().Add(d.budget)}
+	return c.run()
+}
+
+// minSide is the smallest frame worth searching: a version 1 code with its
+// quiet zone at one pixel per module.
+const minSide = 29

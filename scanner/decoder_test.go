@@ -1,0 +1,199 @@
+package scanner
+
+import (
+	"image"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/scuola/kiosk/testdata/frames"
+)
+
+// certificate is a stand-in for an EU DCC payload: same length, alphabet
+// and QR version, no personal data.
+var certificate = frames.CertificateLike(1, 560)
+
+func preset(t testing.TB, name string) frames.Scene {
+	for _, p := range frames.Presets() {
+		if p.Name == name {
+			return p.Scene
+		}
+	}
+	t.Fatalf("no preset %q", name)
+	return frames.Scene{}
+}
+
+// The pure-Go cascade (no OpenCV) must read the conditions it has stages
+// for; the rest is the OpenCV assist's job, tested in scanner/cv.
+func TestDecodePureGo(t *testing.T) {
+	for _, name := range []string{"clean-paper", "noise", "glare-screen", "low-light", "shadow", "small", "dark-mode-screen"} {
+		t.Run(name, func(t *testing.T) {
+			d := NewDecoder(Options{Budget: time.Second})
+			for seed := int64(0); seed < 3; seed++ {
+				s := preset(t, name)
+				s.Seed = seed
+				f, err := frames.Render(certificate, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rs := d.Decode(f.Gray)
+				if len(rs) != 1 || rs[0].Text != certificate {
+					t.Fatalf("seed %d: read %d codes, want the certificate", seed, len(rs))
+				}
+				checkCorners(t, rs[0].Corners, f)
+			}
+		})
+	}
+}
+
+// checkCorners requires each corner within one and a half modules of where
+// the generator put it, in the symbol's own order.
+func checkCorners(t *testing.T, got [4]Point, f *frames.Frame) {
+	t.Helper()
+	module := math.Hypot(f.Corners[1][0]-f.Corners[0][0], f.Corners[1][1]-f.Corners[0][1]) / float64(f.Modules)
+	for i, c := range f.Corners {
+		if d := math.Hypot(got[i].X-c[0], got[i].Y-c[1]); d > 1.5*module {
+			t.Errorf("corner %d at (%.1f,%.1f), want (%.1f,%.1f): %.1f modules off", i, got[i].X, got[i].Y, c[0], c[1], d/module)
+		}
+	}
+}
+
+func TestDecodeEmptyFrames(t *testing.T) {
+	d := NewDecoder(Options{})
+	for seed := int64(0); seed < 5; seed++ {
+		g, err := frames.Empty(frames.Scene{Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rs := d.Decode(g); len(rs) != 0 {
+			t.Fatalf("seed %d: read %d codes in an empty scene", seed, len(rs))
+		}
+	}
+}
+
+func TestDecodeDegenerateFrames(t *testing.T) {
+	d := NewDecoder(Options{})
+	for _, g := range []*image.Gray{nil, image.NewGray(image.Rect(0, 0, 0, 0)), image.NewGray(image.Rect(0, 0, 5, 500)), image.NewGray(image.Rect(0, 0, 640, 480))} {
+		if rs := d.Decode(g); rs != nil {
+			t.Fatalf("%v: %d results", g, len(rs))
+		}
+	}
+}
+
+// Two codes in one frame are both reported (kiosk decode lists every code).
+func TestDecodeTwoCodes(t *testing.T) {
+	a, _ := frames.Render("HC1:FIRST", frames.Scene{Width: 320, Height: 320, Size: 0.6})
+	b, _ := frames.Render("HC1:SECOND", frames.Scene{Width: 320, Height: 320, Size: 0.6})
+	g := image.NewGray(image.Rect(0, 0, 640, 320))
+	for y := 0; y < 320; y++ {
+		copy(g.Pix[y*640:], a.Gray.Pix[y*320:(y+1)*320])
+		copy(g.Pix[y*640+320:], b.Gray.Pix[y*320:(y+1)*320])
+	}
+	rs := NewDecoder(Options{}).Decode(g)
+	got := map[string]bool{}
+	for _, r := range rs {
+		got[r.Text] = true
+	}
+	if len(rs) != 2 || !got["HC1:FIRST"] || !got["HC1:SECOND"] {
+		t.Fatalf("read %d codes, want both", len(rs))
+	}
+}
+
+// A frame full of finder-like texture must not run past its budget by more
+// than one stage.
+func TestDecodeRespectsBudget(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 640, 480))
+	for y := 0; y < 480; y++ {
+		for x := 0; x < 640; x++ {
+			// Nested squares everywhere: finder-pattern candidates galore.
+			dx, dy := x%21-10, y%21-10
+			r := max(abs(dx), abs(dy))
+			if r <= 1 || r == 3 {
+				g.Pix[y*640+x] = 0
+			} else {
+				g.Pix[y*640+x] = 255
+			}
+		}
+	}
+	d := NewDecoder(Options{Budget: 5 * time.Millisecond})
+	start := time.Now()
+	d.Decode(g)
+	if el := time.Since(start); el > 200*time.Millisecond {
+		t.Fatalf("decode took %v with a 5 ms budget", el)
+	}
+}
+
+func TestResultStringHidesText(t *testing.T) {
+	r := Result{Text: "HC1:SECRET-NAME"}
+	for _, s := range []string{r.String(), r.GoString()} {
+		if contains(s, "SECRET") {
+			t.Fatalf("String leaks the text: %s", s)
+		}
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+// A sub-image (rows not contiguous) decodes, with corners relative to its
+// own top-left pixel.
+func TestDecodeSubImage(t *testing.T) {
+	f, err := frames.Render("HC1:SUB", frames.Scene{Size: 0.4, OffsetX: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := f.Gray.SubImage(image.Rect(100, 40, 600, 460)).(*image.Gray)
+	rs := NewDecoder(Options{}).Decode(sub)
+	if len(rs) != 1 || rs[0].Text != "HC1:SUB" {
+		t.Fatalf("read %d codes", len(rs))
+	}
+	for i := range f.Corners {
+		f.Corners[i][0] -= 100
+		f.Corners[i][1] -= 40
+	}
+	checkCorners(t, rs[0].Corners, f)
+}
+
+// Each pure-Go stage, run alone, reads a code it is meant for and maps its
+// corners back to the frame (the half-size stages scale them, for one).
+func TestStagesReadAndMapCorners(t *testing.T) {
+	// A shorter payload than a certificate, so that the half-size stages
+	// see modules of more than one pixel.
+	text := frames.CertificateLike(2, 120)
+	plain, err := frames.Render(text, frames.Scene{Size: 0.6, Tilt: 10, Roll: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dark, err := frames.Render(text, frames.Scene{Size: 0.6, Tilt: 10, Roll: 20, Screen: true, Invert: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewDecoder(Options{})
+	ran := 0
+	for _, s := range stages {
+		if s.assist {
+			continue // covered with OpenCV in scanner/cv
+		}
+		f := plain
+		if s.name == "inverted" {
+			f = dark
+		}
+		c := cascade{d: d, frame: f.Gray, deadline: time.Now().Add(time.Second)}
+		rs := s.run(&c)
+		if len(rs) != 1 || rs[0].Text != text {
+			t.Errorf("stage %s: read %d codes", s.name, len(rs))
+			continue
+		}
+		checkCorners(t, rs[0].Corners, f)
+		ran++
+	}
+	if ran < 5 {
+		t.Fatalf("only %d pure-Go stages", ran)
+	}
+}

@@ -1,0 +1,309 @@
+package scanner
+
+import (
+	"math"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// The detector here replaces gozxing's choice of finder patterns and of the
+// symbol's dimension, the two places where its Java-derived detector loses
+// codes that a camera sees at an angle:
+//
+//   - gozxing accepts three finder patterns only if their module sizes agree
+//     within a few percent, which a code tilted by 30–40° never satisfies;
+//     here every plausible triple is tried, best first;
+//   - gozxing derives the dimension from the distance between patterns
+//     divided by the module size, which is off by ±4 modules on dense codes
+//     (version 15 and up, as EU certificates are) as soon as there is blur or
+//     perspective; here the version information encoded next to the finder
+//     patterns (versions 7+) is read from a first sampling and, failing
+//     that, the neighbouring dimensions are tried.
+
+// maxCandidates bounds the finder-pattern candidates combined into triples
+// (the most confirmed ones): 10 give 120 triples, which the geometric
+// checks reduce to a handful.
+const maxCandidates = 10
+
+// maxTriples bounds the triples sampled and decoded per view, so a frame
+// full of finder-like texture cannot eat the budget of the later stages.
+const maxTriples = 4
+
+// maxScanned stops the row scan for finder patterns once that many
+// candidates are known. A real frame has a handful; a frame with hundreds
+// (a tiled floor, a poster of squares) would make every selection of
+// triples, gozxing's included, cubic in their number and hang the kiosk.
+const maxScanned = 60
+
+// finders scans every few rows of the matrix for the 1:1:3:1:1 pattern of
+// finder patterns, as gozxing's multi-code finder does (not stopping after
+// the first code) but bounded by maxScanned. It returns gozxing's own pick
+// of the best triple (nil if none) and the candidates, most confirmed first.
+func finders(m *gozxing.BitMatrix) (*detector.FinderPatternInfo, []*detector.FinderPattern) {
+	f := detector.NewFinderPatternFinder(m, nil)
+	maxI, maxJ := m.GetHeight(), m.GetWidth()
+	skip := max(detector.FinderPatternFinder_MIN_SKIP, (3*maxI)/(4*detector.FinderPatternFinder_MAX_MODULES))
+	state := make([]int, 5)
+	for i := skip - 1; i < maxI && len(f.GetPossibleCenters()) < maxScanned; i += skip {
+		detector.FinderPatternFinder_doClearCounts(state)
+		cur := 0
+		for j := 0; j < maxJ; j++ {
+			if m.Get(j, i) { // black
+				if cur&1 == 1 {
+					cur++
+				}
+				state[cur]++
+				continue
+			}
+			if cur&1 == 1 { // white while counting white
+				state[cur]++
+				continue
+			}
+			if cur < 4 {
+				cur++
+				state[cur]++
+				continue
+			}
+			if detector.FinderPatternFinder_foundPatternCross(state) && f.HandlePossibleCenter(state, i, j) {
+				cur = 0
+				detector.FinderPatternFinder_doClearCounts(state)
+			} else {
+				detector.FinderPatternFinder_doShiftCounts2(state)
+				cur = 3
+			}
+		}
+		if detector.FinderPatternFinder_foundPatternCross(state) {
+			f.HandlePossibleCenter(state, i, maxJ)
+		}
+	}
+	var info *detector.FinderPatternInfo
+	if best, err := f.SelectBestPatterns(); err == nil {
+		bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(best[0], best[1], best[2])
+		info = detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), tr.(*detector.FinderPattern))
+	}
+	c := append([]*detector.FinderPattern(nil), f.GetPossibleCenters()...)
+	sort.SliceStable(c, func(i, j int) bool { return c[i].GetCount() > c[j].GetCount() })
+	return info, c
+}
+
+// triple is three finder patterns in reading order.
+type triple struct {
+	bl, tl, tr *detector.FinderPattern
+	score      float64 // lower is more plausible
+}
+
+// triples returns the plausible triples among the candidates, best first.
+// The bounds admit a code tilted by up to about 45° in any direction.
+func triples(c []*detector.FinderPattern) []triple {
+	c = c[:min(len(c), maxCandidates)]
+	var out []triple
+	for i := 0; i < len(c); i++ {
+		for j := i + 1; j < len(c); j++ {
+			for k := j + 1; k < len(c); k++ {
+				if t, ok := makeTriple(c[i], c[j], c[k]); ok {
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].score < out[j].score })
+	return out
+}
+
+func makeTriple(a, b, c *detector.FinderPattern) (triple, bool) {
+	p, q, r := gozxing.ResultPoint_OrderBestPatterns(a, b, c)
+	t := triple{bl: p.(*detector.FinderPattern), tl: q.(*detector.FinderPattern), tr: r.(*detector.FinderPattern)}
+	ms := []float64{t.bl.GetEstimatedModuleSize(), t.tl.GetEstimatedModuleSize(), t.tr.GetEstimatedModuleSize()}
+	lo, hi := math.Min(ms[0], math.Min(ms[1], ms[2])), math.Max(ms[0], math.Max(ms[1], ms[2]))
+	if lo <= 0 || hi/lo > 2.2 {
+		return t, false
+	}
+	ax, ay := t.tr.GetX()-t.tl.GetX(), t.tr.GetY()-t.tl.GetY()
+	bx, by := t.bl.GetX()-t.tl.GetX(), t.bl.GetY()-t.tl.GetY()
+	la, lb := math.Hypot(ax, ay), math.Hypot(bx, by)
+	if la == 0 || lb == 0 {
+		return t, false
+	}
+	legs := la / lb
+	cos := (ax*bx + ay*by) / (la * lb)
+	mean := (ms[0] + ms[1] + ms[2]) / 3
+	// Modules between the centres of two finder patterns: dimension − 7.
+	da, db := la/mean, lb/mean
+	if legs < 0.45 || legs > 2.2 || math.Abs(cos) > 0.55 || da < 10 || db < 10 || da > 180 || db > 180 {
+		return t, false
+	}
+	t.score = math.Log(hi/lo) + math.Abs(cos) + 0.5*math.Abs(math.Log(legs))
+	if t.bl.GetCount() < 2 || t.tl.GetCount() < 2 || t.tr.GetCount() < 2 {
+		t.score += 0.5 // seen on one row only: more often texture than a code
+	}
+	return t, true
+}
+
+// detected is a sampled symbol and the transform that sampled it.
+type detected struct {
+	bits      *gozxing.BitMatrix
+	transform *common.PerspectiveTransform
+	dim       int
+}
+
+// dimensions returns the dimensions worth sampling for a triple, most likely
+// first: the one the version information says, else the estimate and its
+// neighbours.
+func dimensions(m *gozxing.BitMatrix, t triple) []int {
+	// Modules between finder centres along each leg, with the module size
+	// measured at the leg's two ends: under perspective it differs a lot
+	// between a near and a far finder pattern.
+	legA := gozxing.ResultPoint_Distance(t.tl, t.tr) / ((t.tl.GetEstimatedModuleSize() + t.tr.GetEstimatedModuleSize()) / 2)
+	legB := gozxing.ResultPoint_Distance(t.tl, t.bl) / ((t.tl.GetEstimatedModuleSize() + t.bl.GetEstimatedModuleSize()) / 2)
+	est := validDimension((legA+legB)/2 + 7)
+	dims := []int{est}
+	if est >= 45 {
+		// Version 7 and up carry their version next to two finder
+		// patterns; sampled with an estimate a few modules off, those 18
+		// modules still land close enough to be read (and they tolerate 3
+		// wrong bits).
+		if ds := sample(m, t, est); len(ds) > 0 {
+			if v, ok := readVersion(ds[0].bits); ok && v != est {
+				dims = []int{v, est}
+			}
+		}
+	}
+	for _, d := range []int{est + 4, est - 4} {
+		if d >= 21 && d <= 177 && d != dims[0] {
+			dims = append(dims, d)
+		}
+	}
+	return dims
+}
+
+// validDimension rounds to the nearest dimension a QR code can have (17+4v).
+func validDimension(x float64) int {
+	v := int(math.Round((x - 17) / 4))
+	return 17 + 4*max(1, min(40, v))
+}
+
+// readVersion reads the version from the two 6×3 version blocks, trusting
+// the grid near the top-right and bottom-left finder patterns only. It is
+// gozxing's BitMatrixParser.ReadVersion without the check that the version
+// matches the sampled dimension, which is the point here.
+func readVersion(bits *gozxing.BitMatrix) (int, bool) {
+	dim := bits.GetHeight()
+	for _, transpose := range []bool{false, true} {
+		v := 0
+		for j := 5; j >= 0; j-- {
+			for i := dim - 9; i >= dim-11; i-- {
+				x, y := i, j
+				if transpose {
+					x, y = j, i
+				}
+				v <<= 1
+				if bits.Get(x, y) {
+					v |= 1
+				}
+			}
+		}
+		if version, err := decoder.Version_decodeVersionInformation(v); err == nil && version != nil {
+			return version.GetDimensionForVersion(), true
+		}
+	}
+	return 0, false
+}
+
+// sample builds the module grids of the triple at dimension dim, the most
+// likely first. Under perspective the bottom-right of the code is not where
+// the parallelogram of the three finder patterns puts it (gozxing's guess):
+// the fourth point of the transform is the alignment pattern found near the
+// projective estimate of farCorner, else that estimate itself. An alignment
+// pattern search can lock onto a look-alike among the data modules, so both
+// grids are offered and the Reed–Solomon check of the decoder chooses.
+func sample(m *gozxing.BitMatrix, t triple, dim int) []detected {
+	fd := float64(dim)
+	bx, by := farCorner(t)
+	type anchor struct{ x, y, src float64 }
+	anchors := []anchor{{bx, by, fd - 3.5}}
+	if a := findAlignment(m, t, dim, bx, by); a != nil {
+		anchors = []anchor{{a.GetX(), a.GetY(), fd - 6.5}, anchors[0]}
+	}
+	var out []detected
+	if tr := fit(m, t, dim, bx, by); tr != nil {
+		// The fit starts from the far-corner estimate and only improves on
+		// it: no need to sample that estimate on its own as well.
+		anchors = anchors[:len(anchors)-1]
+		if bits, err := detector.Detector_sampleGrid(m, tr, dim); err == nil {
+			out = append(out, detected{bits: bits, transform: tr, dim: dim})
+		}
+	}
+	for _, a := range anchors {
+		tr := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
+			3.5, 3.5, fd-3.5, 3.5, a.src, a.src, 3.5, fd-3.5,
+			t.tl.GetX(), t.tl.GetY(), t.tr.GetX(), t.tr.GetY(), a.x, a.y, t.bl.GetX(), t.bl.GetY())
+		if bits, err := detector.Detector_sampleGrid(m, tr, dim); err == nil {
+			out = append(out, detected{bits: bits, transform: tr, dim: dim})
+		}
+	}
+	return out
+}
+
+// farCorner estimates where the centre of a fourth finder pattern would be,
+// at the bottom-right, from the three others and their apparent module
+// sizes. A plane seen in perspective has an image scale inversely
+// proportional to the homogeneous coordinate w of its homography, and w is
+// affine over the plane; so with w ∝ 1/moduleSize at each finder,
+// w·p(bottom-right) = w·p(top-right) + w·p(bottom-left) − w·p(top-left).
+func farCorner(t triple) (float64, float64) {
+	wtl, wtr, wbl := 1/t.tl.GetEstimatedModuleSize(), 1/t.tr.GetEstimatedModuleSize(), 1/t.bl.GetEstimatedModuleSize()
+	wbr := wtr + wbl - wtl
+	if wbr <= 0.25*wtl {
+		// Module sizes too inconsistent for the model: fall back to the
+		// parallelogram.
+		return t.tr.GetX() - t.tl.GetX() + t.bl.GetX(), t.tr.GetY() - t.tl.GetY() + t.bl.GetY()
+	}
+	x := (wtr*t.tr.GetX() + wbl*t.bl.GetX() - wtl*t.tl.GetX()) / wbr
+	y := (wtr*t.tr.GetY() + wbl*t.bl.GetY() - wtl*t.tl.GetY()) / wbr
+	return x, y
+}
+
+// findAlignment looks for the bottom-right alignment pattern, three modules
+// in from the estimated far corner, widening the search as gozxing does.
+func findAlignment(m *gozxing.BitMatrix, t triple, dim int, bx, by float64) *detector.AlignmentPattern {
+	if dim <= 21 {
+		return nil // version 1 has none
+	}
+	moduleSize := (t.tl.GetEstimatedModuleSize() + t.tr.GetEstimatedModuleSize() + t.bl.GetEstimatedModuleSize()) / 3
+	corr := 1 - 3/float64(dim-7)
+	ex := t.tl.GetX() + corr*(bx-t.tl.GetX())
+	ey := t.tl.GetY() + corr*(by-t.tl.GetY())
+	w, h := m.GetWidth(), m.GetHeight()
+	for f := 4.0; f <= 16; f *= 2 {
+		a := f * moduleSize
+		x0, x1 := max(0, int(ex-a)), min(w-1, int(ex+a))
+		y0, y1 := max(0, int(ey-a)), min(h-1, int(ey+a))
+		if float64(x1-x0) < 3*moduleSize || float64(y1-y0) < 3*moduleSize {
+			return nil
+		}
+		if p, err := detector.NewAlignmentPatternFinder(m, x0, y0, x1-x0, y1-y0, moduleSize, nil).Find(); err == nil {
+			return p
+		}
+	}
+	return nil
+}
+
+// gozxingSample is gozxing's own detection for the triple (its module size,
+// dimension and alignment search), with the transform kept.
+func gozxingSample(m *gozxing.BitMatrix, t triple) (detected, bool) {
+	det, err := detector.NewDetector(m).ProcessFinderPatternInfo(detector.NewFinderPatternInfo(t.bl, t.tl, t.tr))
+	if err != nil {
+		return detected{}, false
+	}
+	points := det.GetPoints() // bottom-left, top-left, top-right[, alignment]
+	var align *detector.AlignmentPattern
+	if len(points) > 3 {
+		align, _ = points[3].(*detector.AlignmentPattern)
+	}
+	dim := det.GetBits().GetWidth()
+	return detected{bits: det.GetBits(), transform: detector.Detector_createTransform(t.tl, t.tr, t.bl, align, dim), dim: dim}, true
+}

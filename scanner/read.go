@@ -1,0 +1,196 @@
+package scanner
+
+import (
+	"image"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// binarizer selects how a view is turned into black and white.
+type binarizer int
+
+const (
+	// hybrid thresholds each 8×8 block against its 5×5-block neighbourhood:
+	// the right choice for uneven light, shadows and glare.
+	hybrid binarizer = iota
+	// global uses one threshold from the histogram: it survives blur and
+	// low contrast that make local thresholds noisy.
+	global
+)
+
+// view is one image the cascade hands to gozxing, and how its coordinates
+// map back to the frame's.
+type view struct {
+	img     *image.Gray
+	bin     binarizer
+	invert  bool // light modules on a dark background
+	pure    bool // img is a rectified code and nothing else (PURE_BARCODE)
+	toFrame func(x, y float64) Point
+}
+
+// outcome is what one read of a view found.
+type outcome struct {
+	results []Result
+	// finders counts the finder-pattern candidates seen, confirmed or not:
+	// the cheap evidence that a code may be in view, which decides whether
+	// the expensive stages of the cascade are worth their time.
+	finders int
+}
+
+var (
+	qrDecoder = decoder.NewDecoder() // stateless: safe to share between Decoders
+	noHints   = map[gozxing.DecodeHintType]interface{}{}
+	pureHints = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_PURE_BARCODE: true}
+)
+
+// read binarises a view and decodes every QR code it can locate in it.
+//
+// It uses gozxing's parts (binarisers, finder-pattern checks, grid sampler,
+// decoder) but not its readers: the choice of finder patterns and of the
+// grid is detect.go's and fit.go's, which tolerate perspective, and the
+// transform is kept so that each result reports the four corners of its
+// code (gozxing's readers return finder-pattern centres only).
+func read(v view) outcome {
+	var src gozxing.LuminanceSource = luminance(v.img)
+	if v.invert {
+		src = src.Invert()
+	}
+	var b gozxing.Binarizer
+	if v.bin == global {
+		b = gozxing.NewGlobalHistgramBinarizer(src)
+	} else {
+		b = gozxing.NewHybridBinarizer(src)
+	}
+	matrix, err := b.GetBlackMatrix()
+	if err != nil {
+		return outcome{}
+	}
+	if v.pure {
+		return readPure(matrix, v)
+	}
+	var out outcome
+	info, cands := finders(matrix)
+	out.finders = len(cands)
+	used := map[*detector.FinderPattern]bool{}
+	try := func(t triple) {
+		if used[t.bl] || used[t.tl] || used[t.tr] {
+			return
+		}
+		if r, ok := decodeTriple(matrix, t, v); ok {
+			out.results = appendNew(out.results, r)
+			used[t.bl], used[t.tl], used[t.tr] = true, true, true
+		}
+	}
+	// gozxing's own pick first: right whenever it exists; then the more
+	// tolerant choices of triples, which also find further codes.
+	if info != nil {
+		try(triple{bl: info.GetBottomLeft(), tl: info.GetTopLeft(), tr: info.GetTopRight()})
+	}
+	for i, t := range triples(cands) {
+		if i == maxTriples {
+			break
+		}
+		try(t)
+	}
+	if len(out.results) == 0 && len(cands) >= 3 && len(cands) < maxScanned {
+		// gozxing's single-code finder scans more densely once it has seen
+		// a pattern, and its refined centres sometimes read what the
+		// sparser scan's do not. Not on a frame full of look-alikes, where
+		// its unbounded scan would be slow.
+		if info, err := detector.NewFinderPatternFinder(matrix, nil).Find(noHints); err == nil {
+			try(triple{bl: info.GetBottomLeft(), tl: info.GetTopLeft(), tr: info.GetTopRight()})
+		}
+	}
+	return out
+}
+
+// decodeTriple samples and decodes the code framed by three finder
+// patterns, trying the plausible dimensions in turn.
+func decodeTriple(matrix *gozxing.BitMatrix, t triple, v view) (Result, bool) {
+	// gozxing's own detection first (it measures the module size along the
+	// line between the patterns, which is best when the code is flat), then
+	// the grids of dimensions and sample.
+	if d, ok := gozxingSample(matrix, t); ok {
+		if r, ok := decodeSampled(d, v); ok {
+			return r, true
+		}
+	}
+	for _, dim := range dimensions(matrix, t) {
+		for _, d := range sample(matrix, t, dim) {
+			if r, ok := decodeSampled(d, v); ok {
+				return r, true
+			}
+		}
+	}
+	return Result{}, false
+}
+
+// decodeSampled decodes a sampled grid and maps its corners to the frame.
+func decodeSampled(d detected, v view) (Result, bool) {
+	dec, err := qrDecoder.Decode(d.bits, noHints)
+	if err != nil {
+		return Result{}, false
+	}
+	fd := float64(d.dim)
+	// Module-space corners in the symbol's order; a mirrored symbol was read
+	// transposed, so its top-right is our bottom-left.
+	pts := []float64{0, 0, fd, 0, fd, fd, 0, fd}
+	if meta, ok := dec.GetOther().(*decoder.QRCodeDecoderMetaData); ok && meta.IsMirrored() {
+		pts = []float64{0, 0, 0, fd, fd, fd, fd, 0}
+	}
+	d.transform.TransformPoints(pts)
+	var c [4]Point
+	for i := range c {
+		c[i] = v.toFrame(pts[2*i], pts[2*i+1])
+	}
+	return Result{Text: dec.GetText(), Corners: c}, true
+}
+
+// readPure decodes a view that holds one rectified code and its quiet zone:
+// gozxing then samples the grid from the code's bounding box instead of
+// searching for finder patterns that glare or moiré may have broken.
+func readPure(matrix *gozxing.BitMatrix, v view) outcome {
+	bmp, err := gozxing.NewBinaryBitmap(fixed{matrix})
+	if err != nil {
+		return outcome{}
+	}
+	r, err := qrcode.NewQRCodeReader().Decode(bmp, pureHints)
+	if err != nil {
+		return outcome{}
+	}
+	rect := matrix.GetEnclosingRectangle() // left, top, width, height of the black modules
+	var c [4]Point
+	if len(rect) == 4 {
+		l, t, w, h := float64(rect[0]), float64(rect[1]), float64(rect[2]), float64(rect[3])
+		c = [4]Point{v.toFrame(l, t), v.toFrame(l+w, t), v.toFrame(l+w, t+h), v.toFrame(l, t+h)}
+	}
+	return outcome{results: []Result{{Text: r.GetText(), Corners: c}}, finders: 3}
+}
+
+// appendNew adds r unless a result with the same text is already there: two
+// triples of finder patterns can frame the same code.
+func appendNew(rs []Result, r Result) []Result {
+	for _, x := range rs {
+		if x.Text == r.Text {
+			return rs
+		}
+	}
+	return append(rs, r)
+}
+
+// fixed is a Binarizer over a matrix that is already binarised, so that the
+// pure-barcode reader can reuse the view's matrix instead of thresholding the
+// image a second time.
+type fixed struct{ m *gozxing.BitMatrix }
+
+func (f fixed) GetLuminanceSource() gozxing.LuminanceSource { return nil }
+func (f fixed) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
+	return f.m.GetRow(y, row), nil
+}
+func (f fixed) GetBlackMatrix() (*gozxing.BitMatrix, error)               { return f.m, nil }
+func (f fixed) CreateBinarizer(gozxing.LuminanceSource) gozxing.Binarizer { return f }
+func (f fixed) GetWidth() int                                             { return f.m.GetWidth() }
+func (f fixed) GetHeight() int                                            { return f.m.GetHeight() }

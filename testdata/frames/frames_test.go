@@ -1,0 +1,64 @@
+package frames
+
+import (
+	"bytes"
+	"testing"
+)
+
+// Every preset must keep the whole symbol and its quiet zone in the frame:
+// a fixture whose code is cut off measures the generator, not the scanner.
+func TestPresetsKeepTheCodeInFrame(t *testing.T) {
+	text := CertificateLike(1, 560)
+	for _, p := range Presets() {
+		for seed := int64(0); seed < 3; seed++ {
+			p.Scene.Seed = seed
+			f, err := Render(text, p.Scene)
+			if err != nil {
+				t.Fatalf("%s: %v", p.Name, err)
+			}
+			w, h := float64(f.Gray.Rect.Dx()), float64(f.Gray.Rect.Dy())
+			side := (f.Corners[1][0] - f.Corners[0][0]) / float64(f.Modules)
+			margin := 4 * max(side, 1)
+			for _, c := range f.Corners {
+				if c[0] < margin || c[1] < margin || c[0] > w-margin || c[1] > h-margin {
+					t.Errorf("%s seed %d: corner %v outside the frame", p.Name, seed, c)
+				}
+			}
+		}
+	}
+}
+
+func TestRenderIsDeterministic(t *testing.T) {
+	s := Scene{Tilt: 20, Noise: 10, Glare: 1, Screen: true, Moire: 0.5, Seed: 7}
+	a, err := Render("HC1:TEST", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Render("HC1:TEST", s)
+	if !bytes.Equal(a.Gray.Pix, b.Gray.Pix) {
+		t.Fatal("same scene and seed gave different frames")
+	}
+	s.Seed = 8
+	c, _ := Render("HC1:TEST", s)
+	if bytes.Equal(a.Gray.Pix, c.Gray.Pix) {
+		t.Fatal("different seeds gave the same frame")
+	}
+}
+
+func TestRenderRejectsBadScenes(t *testing.T) {
+	for _, s := range []Scene{{Width: 100000, Height: 480}, {Width: 8, Height: 8}, {Tilt: 89}} {
+		if _, err := Render("x", s); err == nil {
+			t.Errorf("scene %+v accepted", s)
+		}
+	}
+}
+
+func TestEmptyHasNoCode(t *testing.T) {
+	g, err := Empty(Scene{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Rect.Dx() != 640 || g.Rect.Dy() != 480 {
+		t.Fatalf("default size %v", g.Rect)
+	}
+}
