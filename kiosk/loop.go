@@ -10,24 +10,42 @@ import (
 	"github.com/scuola/kiosk/hardware"
 )
 
-// HealthEvent reports a change in a device's state.
-type HealthEvent struct {
-	Part   Part
-	Health Health
+// DeviceEvent reports that a device started or stopped working.
+type DeviceEvent struct {
+	Part Part
+	OK   bool
 }
+
+// Scan is a QR text read by a scanner, with the moment the frame that
+// showed it was captured (or the handheld scanner finished typing it), from
+// which the kiosk's latency is measured. Its text is personal data: it is
+// redacted when printed.
+type Scan struct {
+	Text string
+	Seen time.Time
+}
+
+// String implements fmt.Stringer without the text.
+func (Scan) String() string { return "[scansione]" }
+
+// GoString implements fmt.GoStringer without the text.
+func (Scan) GoString() string { return "[scansione]" }
 
 // Loop feeds a Session from the kiosk's event sources, one event at a time,
 // until its context ends. It is the only goroutine that touches the
 // Session.
 type Loop struct {
 	Session  *Session
-	Texts    <-chan string      // QR texts from the scanner and handheld scanners
+	Scans    <-chan Scan        // QR texts from the scanner and handheld scanners
 	Commands <-chan Command     // touches on the screen
-	Health   <-chan HealthEvent // devices coming and going
+	Devices  <-chan DeviceEvent // devices coming and going
 	Now      func() time.Time   // the clock; time.Now in the daemon
 	Tick     time.Duration      // how often time advances without events
 	Light    Light              // to switch off if the session itself fails
 	Log      *slog.Logger
+	// Latency, when set, records for each scan the time from its capture to
+	// the light and the screen being updated.
+	Latency *Latency
 }
 
 // Run handles events until ctx is done. If handling an event panics, the
@@ -47,15 +65,18 @@ func (l *Loop) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case text, ok := <-l.Texts:
+		case sc, ok := <-l.Scans:
 			if !ok {
-				return fmt.Errorf("the scanner stopped")
+				return fmt.Errorf("the scanners stopped")
 			}
-			l.guard("scan", func() { l.Session.QR(text, l.Now()) })
+			l.guard("scan", func() { l.Session.QR(sc.Text, l.Now()) })
+			if l.Latency != nil && !sc.Seen.IsZero() {
+				l.Latency.Observe(l.Now().Sub(sc.Seen))
+			}
 		case c := <-l.Commands:
 			l.guard("command", func() { l.Session.Command(c, l.Now()) })
-		case h := <-l.Health:
-			l.guard("health", func() { l.Session.SetHealth(h.Part, h.Health) })
+		case d := <-l.Devices:
+			l.guard("device", func() { l.Session.Device(d.Part, d.OK) })
 		case <-t.C:
 			l.guard("tick", func() { l.Session.Tick(l.Now()) })
 		}

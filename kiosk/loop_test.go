@@ -3,6 +3,7 @@ package kiosk
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -42,21 +43,21 @@ func TestLoopContainsAPanicAndCarriesOn(t *testing.T) {
 	r.s.o.Light = light
 	r.s.o.Trust = &panickyTrust{fakeTrust{v: r.set.Verifier()}}
 	var logs bytes.Buffer
-	texts, cmds, health := make(chan string), make(chan Command), make(chan HealthEvent)
+	scans, cmds, devices := make(chan Scan), make(chan Command), make(chan DeviceEvent)
 	now := morning
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	l := &Loop{Session: r.s, Texts: texts, Commands: cmds, Health: health, Now: clock, Tick: time.Millisecond,
+	l := &Loop{Session: r.s, Scans: scans, Commands: cmds, Devices: devices, Now: clock, Tick: time.Millisecond,
 		Light: light, Log: slog.New(slog.NewTextHandler(&logs, nil))}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- l.Run(ctx) }()
 
-	texts <- r.badges["D-1"]
+	scans <- Scan{Text: r.badges["D-1"]}
 	cmds <- Command{Kind: CommandChooseClass, Value: "3A"}
 	cert := r.set.Case("booster-3of3").Text
-	texts <- cert // panics inside the session
-	health <- HealthEvent{Part: PartCamera, Health: Health{OK: true}}
+	scans <- Scan{Text: cert} // panics inside the session
+	devices <- DeviceEvent{Part: PartCamera, OK: false}
 	if got := light.lastShown(); got != hardware.SignalOff && got != hardware.SignalAttention {
 		t.Fatalf("light after the panic: %v", got)
 	}
@@ -75,5 +76,22 @@ func TestLoopContainsAPanicAndCarriesOn(t *testing.T) {
 	out := logs.String()
 	if !strings.Contains(out, "event handling failed") || strings.Contains(out, cert[:20]) || strings.Contains(out, "bug while verifying") {
 		t.Fatalf("log: %s", out)
+	}
+}
+
+func TestLatencyQuantiles(t *testing.T) {
+	var l Latency
+	if p50, p99, n := l.Quantiles(); p50 != 0 || p99 != 0 || n != 0 {
+		t.Fatal("empty latency not zero")
+	}
+	for i := 1; i <= 100; i++ {
+		l.Observe(time.Duration(i) * time.Millisecond)
+	}
+	p50, p99, n := l.Quantiles()
+	if p50 != 51*time.Millisecond || p99 != 100*time.Millisecond || n != 100 {
+		t.Fatalf("p50 %v p99 %v n %d", p50, p99, n)
+	}
+	if s := fmt.Sprintf("%v %+v %#v", Scan{Text: "HC1:SECRET"}, Scan{Text: "HC1:SECRET"}, Scan{Text: "HC1:SECRET"}); strings.Contains(s, "SECRET") {
+		t.Fatalf("a Scan prints its text: %s", s)
 	}
 }

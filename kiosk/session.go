@@ -46,8 +46,9 @@ type Session struct {
 	lastActivity time.Time
 	// resultUntil is when the result on screen (and its person) goes.
 	resultUntil time.Time
-	// lightFailed and toneFailed make a failing device say so once.
-	lightFailed, toneFailed bool
+	// down holds the devices known not to work; the screen says so in its
+	// language, and a failing device is logged once.
+	down map[Part]bool
 }
 
 // New prepares a session; call Start before feeding it events.
@@ -58,7 +59,7 @@ func New(o Options) *Session {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Session{o: o, screen: Screen{Lang: o.Lang, School: o.SchoolName, State: StateLocked}}
+	return &Session{o: o, screen: Screen{Lang: o.Lang, School: o.SchoolName, State: StateLocked}, down: map[Part]bool{}}
 }
 
 // Screen returns the screen as last published.
@@ -189,16 +190,15 @@ func (s *Session) Tick(at time.Time) {
 	}
 }
 
-// SetHealth records the state of the camera, the audio or the light.
-func (s *Session) SetHealth(part Part, h Health) {
-	switch part {
-	case PartCamera:
-		s.screen.Camera = h
-	case PartAudio:
-		s.screen.Audio = h
-	case PartLight:
-		s.screen.Light = h
+// Device records whether the camera, the audio or the light works. The
+// kiosk carries on without any of them: without a camera, handheld
+// scanners still work; without audio, silently; without a light, on the
+// screen alone.
+func (s *Session) Device(p Part, ok bool) {
+	if s.down[p] == !ok {
+		return
 	}
+	s.down[p] = !ok
 	s.publish()
 }
 
@@ -396,6 +396,12 @@ func (s *Session) notice(t text) {
 }
 
 func (s *Session) publish() {
+	for p, h := range map[Part]*Health{PartCamera: &s.screen.Camera, PartAudio: &s.screen.Audio, PartLight: &s.screen.Light} {
+		*h = Health{OK: !s.down[p]}
+		if s.down[p] {
+			h.Message = txtDeviceDown[p].in(s.o.Lang)
+		}
+	}
 	s.screen.Seq++
 	if s.o.Display != nil {
 		s.o.Display.Publish(s.screen)
@@ -408,10 +414,9 @@ func (s *Session) show(sig hardware.Signal) {
 	if s.o.Light == nil {
 		return
 	}
-	if err := s.o.Light.Show(sig); err != nil && !s.lightFailed {
-		s.lightFailed = true
-		s.o.Log.Error("light", "err", err)
-		s.screen.Light = Health{OK: false, Message: err.Error()}
+	if err := s.o.Light.Show(sig); err != nil && !s.down[PartLight] {
+		s.down[PartLight] = true
+		s.o.Log.Error("light failed: screen only from now on", "err", err)
 	}
 }
 
@@ -419,9 +424,8 @@ func (s *Session) play(snd hardware.Sound) {
 	if s.o.Tone == nil {
 		return
 	}
-	if err := s.o.Tone.Play(snd); err != nil && !s.toneFailed {
-		s.toneFailed = true
-		s.o.Log.Error("tone", "err", err)
-		s.screen.Audio = Health{OK: false, Message: err.Error()}
+	if err := s.o.Tone.Play(snd); err != nil && !s.down[PartAudio] {
+		s.down[PartAudio] = true
+		s.o.Log.Error("audio failed: silent from now on", "err", err)
 	}
 }

@@ -293,11 +293,24 @@ func TestLanguageAndDeviceFailures(t *testing.T) {
 	if sc.Lang != "en" || sc.Result.Reason != "validity ended" {
 		t.Fatalf("English: %s %q", sc.Lang, sc.Result.Reason)
 	}
-	if sc.Light.OK || !strings.Contains(sc.Light.Message, "line 17") {
+	if sc.Light.OK || sc.Light.Message != "No light: watch the screen" {
 		t.Fatalf("light failure not on screen: %+v", sc.Light)
 	}
+	// A camera that goes and comes back.
+	r.s.Device(PartCamera, false)
+	if c := r.display.last().Camera; c.OK || !strings.Contains(c.Message, "Camera disconnected") {
+		t.Fatalf("camera down: %+v", c)
+	}
+	r.s.Command(Command{Kind: CommandLang, Value: "it"}, morning)
+	if c := r.display.last().Camera; !strings.Contains(c.Message, "Telecamera scollegata") {
+		t.Fatalf("camera down, in Italian: %+v", c)
+	}
+	r.s.Device(PartCamera, true)
+	if c := r.display.last().Camera; !c.OK || c.Message != "" {
+		t.Fatalf("camera back: %+v", c)
+	}
 	r.s.Command(Command{Kind: CommandLang, Value: "xx"}, morning)
-	if r.s.Screen().Lang != "en" {
+	if r.s.Screen().Lang != "it" {
 		t.Fatal("unknown language accepted")
 	}
 }

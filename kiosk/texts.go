@@ -32,3 +32,10 @@ var (
 	txtStaleTrustData = text{"Dati di verifica non aggiornati: nessuno può essere ammesso", "Verification data out of date: nobody can be admitted"}
 	txtNoTrustData    = text{"Dati di verifica assenti: collegare alla rete", "No verification data yet: connect to the network"}
 )
+
+// txtDeviceDown says what the delegate should know when a device fails.
+var txtDeviceDown = map[Part]text{
+	PartCamera: {"Telecamera scollegata: ricollegarla, riparte da sola", "Camera disconnected: plug it back in, it restarts by itself"},
+	PartAudio:  {"Audio assente: si prosegue in silenzio", "No audio: carrying on silently"},
+	PartLight:  {"Luce assente: guardare lo schermo", "No light: watch the screen"},
+}
