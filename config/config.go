@@ -65,11 +65,11 @@ type Delegation struct {
 // Badges locates the school's badge certificate and key.
 type Badges struct{ Cert, Key string }
 
-// Camera is the video source.
+// Camera is the video source, and the handheld scanner if any.
 type Camera struct {
 	Device             string
 	Width, Height, FPS int
-	HID                string
+	HID, HIDKeymap     string
 }
 
 // GPIO is the light's wiring.
@@ -135,6 +135,7 @@ type file struct {
 		Height int    `toml:"height"`
 		FPS    int    `toml:"fps"`
 		HID    string `toml:"hid"`
+		Keymap string `toml:"hid_keymap"`
 	} `toml:"camera"`
 	GPIO struct {
 		Enabled   bool   `toml:"enabled"`
@@ -327,7 +328,11 @@ func (f *file) validate() (*Config, error) {
 	}
 	c.Badges = Badges{Cert: f.Badges.Cert, Key: f.Badges.Key}
 
-	c.Camera = Camera{Device: f.Camera.Device, Width: f.Camera.Width, Height: f.Camera.Height, FPS: f.Camera.FPS, HID: f.Camera.HID}
+	c.Camera = Camera{Device: f.Camera.Device, Width: f.Camera.Width, Height: f.Camera.Height, FPS: f.Camera.FPS,
+		HID: f.Camera.HID, HIDKeymap: f.Camera.Keymap}
+	if c.Camera.HIDKeymap != "us" && c.Camera.HIDKeymap != "it" {
+		return nil, keyError("camera.hid_keymap", "%q is not a known layout (us, it)", c.Camera.HIDKeymap)
+	}
 	if c.Camera.Device == "" {
 		return nil, keyError("camera.device", "empty (use \"auto\")")
 	}
