@@ -310,6 +310,7 @@ func (s *Session) chooseClass(v *school.Verification) {
 		Admitted: c.Admitted, Refused: c.Refused, VerificationUntil: v.Until.String()}
 	s.screen.State = StateReady
 	s.screen.Notice = ""
+	s.show(s.idleSignal())
 	s.publish()
 }
 

@@ -168,8 +168,8 @@ func TestScanFlow(t *testing.T) {
 	}
 	r.s.Command(Command{Kind: CommandChooseClass, Value: "3A"}, morning)
 	sc := r.display.last()
-	if sc.State != StateReady || sc.Class.Name != "3A" || sc.Class.Enrolled != 22 || sc.Class.VerificationUntil != "2022-02-19" {
-		t.Fatalf("class chosen: %s %+v", sc.State, sc.Class)
+	if sc.State != StateReady || sc.Class.Name != "3A" || sc.Class.Enrolled != 22 || sc.Class.VerificationUntil != "2022-02-19" || r.light.last() != hardware.SignalOff {
+		t.Fatalf("class chosen: %s %+v light %v", sc.State, sc.Class, r.light.last())
 	}
 
 	at := morning.Add(time.Minute)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/scuola/kiosk/config"
 	"github.com/scuola/kiosk/hardware/gpio"
+	"github.com/scuola/kiosk/kiosk/daemon"
 )
 
 func init() {
@@ -38,20 +39,9 @@ func runLightOff(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "kiosk light-off: no GPIO light configured")
 		return 0
 	}
-	if err := gpio.Reset(gpioConfig(cfg)); err != nil {
+	if err := gpio.Reset(daemon.GPIOConfig(cfg)); err != nil {
 		fmt.Fprintf(stderr, "kiosk light-off: %v\n", err)
 		return 1
 	}
 	return 0
-}
-
-// gpioConfig is the light's wiring from the configuration; green stays on
-// for as long as a result is on the screen.
-func gpioConfig(cfg *config.Config) gpio.Config {
-	amber := cfg.GPIO.Amber
-	if amber < 0 {
-		amber = gpio.NoLine
-	}
-	return gpio.Config{Chip: cfg.GPIO.Chip, Green: cfg.GPIO.Green, Red: cfg.GPIO.Red, Amber: amber,
-		ActiveLow: cfg.GPIO.ActiveLow, Hold: cfg.Display.Show}
 }

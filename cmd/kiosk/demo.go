@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/scuola/kiosk/kiosk/daemon"
+)
+
+func init() {
+	commands["demo"] = command{
+		summary: "run the kiosk on generated certificates: no camera, no configuration, no network",
+		run:     runDemo,
+	}
+}
+
+func runDemo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "the screen's address (loopback)")
+	once := fs.Bool("once", false, "stop after one pass of the video instead of running until stopped")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := daemon.Demo(ctx, daemon.DemoOptions{Out: stdout, Addr: *addr, Once: *once,
+		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		fmt.Fprintf(stderr, "kiosk demo: %v\n", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/scuola/kiosk/config"
+	"github.com/scuola/kiosk/hardware/camera"
+	"github.com/scuola/kiosk/kiosk/daemon"
+)
+
+func init() {
+	commands["run"] = command{
+		summary: "run the kiosk (with no configuration and no camera: the demo)",
+		run:     runRun,
+	}
+}
+
+func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "the configuration file (TOML); see --print-config")
+	printCfg := fs.Bool("print-config", false, "print the documented configuration with every default, and exit")
+	debug := fs.Bool("debug", false, "log at debug level (counts and timings only, as always)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *printCfg {
+		fmt.Fprint(stdout, config.Reference)
+		return 0
+	}
+	level := slog.LevelInfo
+	if *debug {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if *cfgPath == "" {
+		if d, err := camera.Discover(camera.DevDir); err == nil && len(d.Cameras) > 0 {
+			fmt.Fprintf(stderr, "kiosk run: a camera is connected (%s) but no configuration was given: see kiosk run --print-config\n", d.Cameras[0])
+			return exitUsage
+		}
+		fmt.Fprintln(stdout, "Nessuna configurazione e nessuna telecamera: avvio della demo (kiosk run --config FILE per il kiosk vero).")
+		if err := daemon.Demo(ctx, daemon.DemoOptions{Out: stdout, Log: log}); err != nil {
+			fmt.Fprintf(stderr, "kiosk run: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "kiosk run: %v\n", err)
+		return exitUsage
+	}
+	if err := daemon.Run(ctx, cfg, daemon.Options{Log: log}); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "kiosk run: %v\n", err)
+		return 1
+	}
+	return 0
+}
