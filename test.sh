@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/setup.sh
-apt_ensure "${build_deps[@]}" zbar-tools zxing-cpp-tools chromium fonts-dejavu-core
+apt_ensure "${build_deps[@]}" zbar-tools zxing-cpp-tools chromium fonts-dejavu-core strace
 go_ensure
 export CI="${CI:-true}" # the shared conformance data must be there: missing is a failure
 fuzzscale="${FUZZSCALE:-1}"

@@ -131,23 +131,6 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
-// TestDecodeHelperProcess is not a test: BenchmarkCompareTools runs the test
-// binary as `kiosk decode` through it, to time the command with its process
-// start, as the other tools are timed.
-func TestDecodeHelperProcess(t *testing.T) {
-	if os.Getenv("KIOSK_DECODE_HELPER") != "1" {
-		return
-	}
-	args := os.Args
-	for i, a := range args {
-		if a == "--" {
-			args = args[i+1:]
-			break
-		}
-	}
-	os.Exit(runDecode(args, os.Stdin, os.Stdout, os.Stderr))
-}
-
 // tool reads one image file and returns the texts it found.
 type tool struct {
 	name string
@@ -155,9 +138,7 @@ type tool struct {
 }
 
 func kioskProcess(file string) []string {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestDecodeHelperProcess$", "--", "--json", file)
-	cmd.Env = append(os.Environ(), "KIOSK_DECODE_HELPER=1")
-	out, _ := cmd.Output()
+	out, _ := kioskCommand("decode", "--json", file).Output()
 	var texts []string
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		var l struct{ Text string }

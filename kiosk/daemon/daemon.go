@@ -168,7 +168,9 @@ func Run(ctx context.Context, cfg *config.Config, o Options) (err error) {
 		scanFrames(ctx, src, newDecoder(), scans, report, log)
 	}()
 	texts := o.Texts
-	if texts == nil && cfg.Camera.HID != "" {
+	if texts == nil && cfg.Camera.HID == "stdin" {
+		texts = []scanner.TextSource{scanner.NewLineReader(os.Stdin)}
+	} else if texts == nil && cfg.Camera.HID != "" {
 		kb, err := scanner.OpenKeyboard(cfg.Camera.HID, scanner.Keymaps[cfg.Camera.HIDKeymap])
 		if err != nil {
 			log.Error("handheld scanner not available", "device", cfg.Camera.HID, "err", err)
@@ -177,12 +179,11 @@ func Run(ctx context.Context, cfg *config.Config, o Options) (err error) {
 		}
 	}
 	for _, ts := range texts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer ts.Close()
-			readTexts(ctx, ts, scans, o.Now, log)
-		}()
+		// Not in the wait group: a read of standard input cannot be
+		// interrupted, so shutdown closes the source and does not wait
+		// for the reader (the process is about to end anyway).
+		go readTexts(ctx, ts, scans, o.Now, log)
+		defer ts.Close()
 	}
 
 	session := kiosk.New(kiosk.Options{

@@ -82,7 +82,11 @@ func Demo(ctx context.Context, o DemoOptions) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	video := filepath.Join(dir, "demo.avi")
-	if err := writeDemoVideo(video, items); err != nil {
+	texts := make([]string, len(items))
+	for i, it := range items {
+		texts[i] = it.text
+	}
+	if err := WriteVideo(video, texts, demoHoldFrames, demoBlankFrames); err != nil {
 		return fmt.Errorf("demo video: %w", err)
 	}
 	src, err := cv.OpenCamera(cv.CameraConfig{Device: video, Width: demoWidth, Height: demoHeight, FPS: demoFPS})
@@ -200,9 +204,12 @@ func newDemoWorld(now time.Time) (*demoWorld, []demoItem, error) {
 	return &demoWorld{trust: demoTrust{v}, badges: checker}, items, nil
 }
 
-// writeDemoVideo renders the codes into an MJPG video, each held in view
-// and followed by an empty view.
-func writeDemoVideo(path string, items []demoItem) error {
+// WriteVideo renders QR codes into an MJPG video at the demo's size and
+// rate, each held in view for hold frames and followed by gap empty
+// frames: gocv then plays it as if it were a camera (the demo, and the
+// tests that drive the real camera path). The codes are generated test
+// data, never a camera's frames.
+func WriteVideo(path string, codes []string, hold, gap int) error {
 	w, err := gocv.VideoWriterFile(path, "MJPG", demoFPS, demoWidth, demoHeight, true)
 	if err != nil {
 		return err
@@ -228,8 +235,8 @@ func writeDemoVideo(path string, items []demoItem) error {
 		}
 		return nil
 	}
-	for _, it := range items {
-		code, err := qrimage.Draw(it.text, demoCodeSidePx)
+	for _, text := range codes {
+		code, err := qrimage.Draw(text, demoCodeSidePx)
 		if err != nil {
 			return err
 		}
@@ -237,10 +244,10 @@ func writeDemoVideo(path string, items []demoItem) error {
 		copy(frame.Pix, blank.Pix)
 		at := image.Pt((demoWidth-code.Rect.Dx())/2, (demoHeight-code.Rect.Dy())/2)
 		draw.Draw(frame, code.Rect.Add(at), code, image.Point{}, draw.Src)
-		if err := write(frame, demoHoldFrames); err != nil {
+		if err := write(frame, hold); err != nil {
 			return err
 		}
-		if err := write(blank, demoBlankFrames); err != nil {
+		if err := write(blank, gap); err != nil {
 			return err
 		}
 	}
