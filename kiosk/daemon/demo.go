@@ -41,15 +41,17 @@ type DemoOptions struct {
 // longer than the scanner's duplicate suppression, so that every code is a
 // new scan.
 const (
-	demoFPS          = 15
 	demoWidth        = 640
 	demoHeight       = 480
-	demoHoldFrames   = 30 // 2 s in view
-	demoBlankFrames  = 60 // 4 s empty: the result's 5 s on screen end first
 	demoCodeSidePx   = 400
 	demoBackground   = 200 // a light grey hall
 	demoDelegationID = "D-DEMO-1"
 )
+
+// demoPace is the video's timing: each code held in view for hold frames
+// (2 s), then an empty view for gap frames (4 s, so that the result's 5 s
+// on screen end before the next code). Tests play it faster.
+var demoPace = struct{ fps, hold, gap int }{fps: 15, hold: 30, gap: 60}
 
 // demoItem is one code the demo shows, and what the kiosk should say.
 type demoItem struct {
@@ -86,10 +88,10 @@ func Demo(ctx context.Context, o DemoOptions) error {
 	for i, it := range items {
 		texts[i] = it.text
 	}
-	if err := WriteVideo(video, texts, demoHoldFrames, demoBlankFrames); err != nil {
+	if err := WriteVideo(video, texts, demoPace.hold, demoPace.gap); err != nil {
 		return fmt.Errorf("demo video: %w", err)
 	}
-	src, err := cv.OpenCamera(cv.CameraConfig{Device: video, Width: demoWidth, Height: demoHeight, FPS: demoFPS})
+	src, err := cv.OpenCamera(cv.CameraConfig{Device: video, Width: demoWidth, Height: demoHeight, FPS: float64(demoPace.fps)})
 	if err != nil {
 		return fmt.Errorf("demo video: %w", err)
 	}
@@ -104,7 +106,7 @@ func Demo(ctx context.Context, o DemoOptions) error {
 	cfg.Display.Address = o.Addr
 	cfg.Gateway.URL = ""
 
-	pass := time.Duration(len(items)*(demoHoldFrames+demoBlankFrames)) * time.Second / demoFPS
+	pass := time.Duration(len(items)*(demoPace.hold+demoPace.gap)) * time.Second / time.Duration(demoPace.fps)
 	fmt.Fprintf(o.Out, "Demo del kiosk di verifica — dati di prova, nessun dato reale.\n")
 	fmt.Fprintf(o.Out, "Schermo: http://%s (apritelo nel browser)\n", o.Addr)
 	fmt.Fprintf(o.Out, "Il video mostra, ogni %s:", pass.Round(time.Second))
@@ -207,10 +209,11 @@ func newDemoWorld(now time.Time) (*demoWorld, []demoItem, error) {
 // WriteVideo renders QR codes into an MJPG video at the demo's size and
 // rate, each held in view for hold frames and followed by gap empty
 // frames: gocv then plays it as if it were a camera (the demo, and the
-// tests that drive the real camera path). The codes are generated test
-// data, never a camera's frames.
+// tests that drive the real camera path). With no codes it is gap empty
+// frames: a hall with nobody in it. The codes are generated test data,
+// never a camera's frames.
 func WriteVideo(path string, codes []string, hold, gap int) error {
-	w, err := gocv.VideoWriterFile(path, "MJPG", demoFPS, demoWidth, demoHeight, true)
+	w, err := gocv.VideoWriterFile(path, "MJPG", float64(demoPace.fps), demoWidth, demoHeight, true)
 	if err != nil {
 		return err
 	}
@@ -234,6 +237,9 @@ func WriteVideo(path string, codes []string, hold, gap int) error {
 			}
 		}
 		return nil
+	}
+	if len(codes) == 0 {
+		return write(blank, gap)
 	}
 	for _, text := range codes {
 		code, err := qrimage.Draw(text, demoCodeSidePx)
