@@ -36,6 +36,14 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, config.Reference)
 		return 0
 	}
+	if *cfgPath == "" {
+		if d, err := camera.Discover(camera.DevDir); err == nil && len(d.Cameras) > 0 {
+			fmt.Fprintf(stderr, "kiosk run: a camera is connected (%s) but no configuration was given: see kiosk run --print-config\n", d.Cameras[0])
+			return exitUsage
+		}
+		fmt.Fprintln(stdout, "Nessuna configurazione e nessuna telecamera: avvio della demo (kiosk run --config FILE per il kiosk vero).")
+		return runDemo(nil, nil, stdout, stderr)
+	}
 	level := slog.LevelInfo
 	if *debug {
 		level = slog.LevelDebug
@@ -43,19 +51,6 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	if *cfgPath == "" {
-		if d, err := camera.Discover(camera.DevDir); err == nil && len(d.Cameras) > 0 {
-			fmt.Fprintf(stderr, "kiosk run: a camera is connected (%s) but no configuration was given: see kiosk run --print-config\n", d.Cameras[0])
-			return exitUsage
-		}
-		fmt.Fprintln(stdout, "Nessuna configurazione e nessuna telecamera: avvio della demo (kiosk run --config FILE per il kiosk vero).")
-		if err := daemon.Demo(ctx, daemon.DemoOptions{Out: stdout, Log: log}); err != nil {
-			fmt.Fprintf(stderr, "kiosk run: %v\n", err)
-			return 1
-		}
-		return 0
-	}
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "kiosk run: %v\n", err)

@@ -62,53 +62,40 @@ func (a *Assist) Locate(img *image.Gray) [][4]scanner.Point {
 // falls outside the frame is white, like a quiet zone.
 func (a *Assist) Rectify(img *image.Gray, quad [4]scanner.Point, side, margin int, dst *image.Gray) *image.Gray {
 	n := side + 2*margin
-	dst = gray.Reuse(dst, n, n)
-	src, err := wrap(img)
-	if err != nil {
-		return nil
-	}
-	defer src.Close()
-	out, err := wrap(dst)
-	if err != nil {
-		return nil
-	}
-	defer out.Close()
-	from := gocv.NewPoint2fVectorFromPoints([]gocv.Point2f{
-		{X: float32(quad[0].X), Y: float32(quad[0].Y)}, {X: float32(quad[1].X), Y: float32(quad[1].Y)},
-		{X: float32(quad[2].X), Y: float32(quad[2].Y)}, {X: float32(quad[3].X), Y: float32(quad[3].Y)},
+	return onMats(img, gray.Reuse(dst, n, n), func(src, out *gocv.Mat) {
+		from := gocv.NewPoint2fVectorFromPoints([]gocv.Point2f{
+			{X: float32(quad[0].X), Y: float32(quad[0].Y)}, {X: float32(quad[1].X), Y: float32(quad[1].Y)},
+			{X: float32(quad[2].X), Y: float32(quad[2].Y)}, {X: float32(quad[3].X), Y: float32(quad[3].Y)},
+		})
+		defer from.Close()
+		m0, m1 := float32(margin), float32(margin+side)
+		to := gocv.NewPoint2fVectorFromPoints([]gocv.Point2f{{X: m0, Y: m0}, {X: m1, Y: m0}, {X: m1, Y: m1}, {X: m0, Y: m1}})
+		defer to.Close()
+		h := gocv.GetPerspectiveTransform2f(from, to)
+		defer h.Close()
+		gocv.WarpPerspectiveWithParams(*src, out, h, image.Pt(n, n), gocv.InterpolationLinear, gocv.BorderConstant, color.RGBA{255, 255, 255, 255})
 	})
-	defer from.Close()
-	m0, m1 := float32(margin), float32(margin+side)
-	to := gocv.NewPoint2fVectorFromPoints([]gocv.Point2f{{X: m0, Y: m0}, {X: m1, Y: m0}, {X: m1, Y: m1}, {X: m0, Y: m1}})
-	defer to.Close()
-	h := gocv.GetPerspectiveTransform2f(from, to)
-	defer h.Close()
-	gocv.WarpPerspectiveWithParams(src, &out, h, image.Pt(n, n), gocv.InterpolationLinear, gocv.BorderConstant, color.RGBA{255, 255, 255, 255})
-	return dst
 }
 
 // Equalize applies CLAHE.
 func (a *Assist) Equalize(img *image.Gray, dst *image.Gray) *image.Gray {
-	dst = gray.Reuse(dst, img.Rect.Dx(), img.Rect.Dy())
-	src, err := wrap(img)
-	if err != nil {
-		return nil
-	}
-	defer src.Close()
-	out, err := wrap(dst)
-	if err != nil {
-		return nil
-	}
-	defer out.Close()
-	a.clahe.Apply(src, &out)
-	return dst
+	return onMats(img, gray.Reuse(dst, img.Rect.Dx(), img.Rect.Dy()), func(src, out *gocv.Mat) {
+		a.clahe.Apply(*src, out)
+	})
 }
 
 // Scale resizes with bicubic interpolation, which keeps module edges
 // sharper than bilinear when a code is only a few pixels per module.
 func (a *Assist) Scale(img *image.Gray, fx, fy float64, dst *image.Gray) *image.Gray {
 	w, h := int(float64(img.Rect.Dx())*fx), int(float64(img.Rect.Dy())*fy)
-	dst = gray.Reuse(dst, w, h)
+	return onMats(img, gray.Reuse(dst, w, h), func(src, out *gocv.Mat) {
+		gocv.Resize(*src, out, image.Pt(w, h), 0, 0, gocv.InterpolationCubic)
+	})
+}
+
+// onMats runs f on Mats that share the pixels of img and dst (no copy),
+// and returns dst, or nil when either cannot be wrapped.
+func onMats(img, dst *image.Gray, f func(src, out *gocv.Mat)) *image.Gray {
 	src, err := wrap(img)
 	if err != nil {
 		return nil
@@ -119,7 +106,7 @@ func (a *Assist) Scale(img *image.Gray, fx, fy float64, dst *image.Gray) *image.
 		return nil
 	}
 	defer out.Close()
-	gocv.Resize(src, &out, image.Pt(w, h), 0, 0, gocv.InterpolationCubic)
+	f(&src, &out)
 	return dst
 }
 
