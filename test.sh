@@ -47,8 +47,10 @@ while read -r pkg target duration; do
 done < scripts/fuzz-targets.txt
 rm -f /tmp/fuzz-$$.log
 
-say "the pure-Go parts cross-compile for the Raspberry Pi (arm64, no cgo)"
-CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $(grep -v '^#' scripts/pure-go-packages.txt)
+say "the pure-Go parts: tested without cgo, cross-compiled for the Raspberry Pi (arm64)"
+pure=$(grep -v '^#' scripts/pure-go-packages.txt)
+CGO_ENABLED=0 go test -count=1 -skip "$timed" $pure >/dev/null
+CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build $pure
 
 say "benchmarks run (one iteration each, to keep them working; scripts/bench for the figures)"
 go test -count=1 -run '^$' -bench . -benchtime 1x ./... >/dev/null
