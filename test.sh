@@ -30,6 +30,9 @@ timed='^(TestScanLatency|TestIdleCostAndMemory)$'
 say "unit, integration and conformance tests"
 go test -count=1 -skip "$timed" ./... $testdata_pkgs
 
+say "EU conformance vectors, per country"
+go test -count=1 -run '^TestConformance$' -v ./verify | sed -n '/country/,/total/p'
+
 say "timing goals (latency, idle cost, memory), measured alone"
 go test -count=1 -p 1 -run "$timed" -v ./kiosk/daemon ./cmd/kiosk | grep -E '^(=== RUN|--- |\s+\S+_test.go|ok|FAIL)'
 

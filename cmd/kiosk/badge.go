@@ -31,10 +31,13 @@ const badgeUsage = `usage:
   kiosk badge keygen --cert FILE --key FILE [--name SCHOOL] [--years N]
       makes the school's badge key; the certificate goes to every kiosk
       ([badges] cert), the key stays on the head teacher's machine
-  kiosk badge print --config FILE [--out DIR] [ID...]
+  kiosk badge [print] --config FILE [--out DIR] [ID...]
       writes badge-<ID>.png for the listed delegations (all by default)`
 
 func runBadge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		args = append([]string{"print"}, args...) // printing badges is what the head teacher does most
+	}
 	if len(args) == 0 || (args[0] != "keygen" && args[0] != "print") {
 		fmt.Fprintln(stderr, badgeUsage)
 		return exitUsage

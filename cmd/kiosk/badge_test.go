@@ -50,7 +50,8 @@ revoked = true
 `), 0o600)
 	out := filepath.Join(dir, "out")
 	os.Mkdir(out, 0o755)
-	code, stdout, errOut := runCmd(t, "", "badge", "print", "--config", cfg, "--out", out)
+	code, stdout, errOut := runCmd(t, "", "badge", "--config", cfg, "--out", out) // print is the default
+
 	if code != 0 || !strings.Contains(stdout, "badge-D-1.png: Maria Bianchi, collaboratrice scolastica, valida fino al "+next.Italian()) || strings.Contains(stdout, "D-2") {
 		t.Fatalf("print: %d %q %q", code, stdout, errOut)
 	}
