@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/pem"
 	"errors"
-	"flag"
 	"fmt"
 	"image/png"
 	"io"
@@ -42,20 +41,15 @@ func runBadge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, badgeUsage)
 		return exitUsage
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "kiosk badge %s: %s\n", args[0], fmt.Sprintf(format, a...))
-		return exitUsage
-	}
-	fs := flag.NewFlagSet("badge "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, badgeUsage) }
+	fs := newFlags("badge "+args[0], badgeUsage, stderr)
+	usageErr := fs.usageError
 	if args[0] == "keygen" {
 		certPath := fs.String("cert", "", "where to write the school's certificate (PEM)")
 		keyPath := fs.String("key", "", "where to write the school's private key (PEM, mode 0600)")
 		name := fs.String("name", "Scuola", "the school's name, in the certificate")
 		years := fs.Int("years", 5, "validity of the key in years")
-		if err := fs.Parse(args[1:]); err != nil {
-			return exitUsage
+		if status, ok := fs.parse(args[1:]); !ok {
+			return status
 		}
 		if *certPath == "" || *keyPath == "" {
 			return usageErr("--cert and --key are required")
@@ -69,8 +63,8 @@ func runBadge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	cfgPath := fs.String("config", "", "the kiosk's configuration file (delegations and [badges])")
 	out := fs.String("out", ".", "directory for the PNG files")
-	if err := fs.Parse(args[1:]); err != nil {
-		return exitUsage
+	if status, ok := fs.parse(args[1:]); !ok {
+		return status
 	}
 	if *cfgPath == "" {
 		return usageErr("--config is required")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,12 +20,11 @@ func init() {
 }
 
 func runDemo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("demo", "usage: kiosk demo [--addr HOST:PORT] [--once]", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "the screen's address (loopback)")
 	once := fs.Bool("once", false, "stop after one pass of the video instead of running until stopped")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if status, ok := fs.parse(args); !ok {
+		return status
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

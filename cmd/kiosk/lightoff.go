@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -21,18 +20,16 @@ func init() {
 // systemd unit runs after the daemon ends, however it ended, so that the
 // light is never left green with nobody checking.
 func runLightOff(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("light-off", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("light-off", "usage: kiosk light-off [--config FILE]", stderr)
 	cfgPath := fs.String("config", "", "the kiosk's configuration file ([gpio])")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if status, ok := fs.parse(args); !ok {
+		return status
 	}
 	cfg := config.Default()
 	if *cfgPath != "" {
 		var err error
 		if cfg, err = config.Load(*cfgPath); err != nil {
-			fmt.Fprintf(stderr, "kiosk light-off: %v\n", err)
-			return exitUsage
+			return fs.usageError("%v", err)
 		}
 	}
 	if !cfg.GPIO.Enabled {

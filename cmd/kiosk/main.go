@@ -6,6 +6,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -59,4 +61,42 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'kiosk <command> -h' for a command's options.")
+}
+
+// flags is a subcommand's flag set: errors and help go to stderr, after a
+// usage line, and usage errors name the subcommand.
+type flags struct {
+	*flag.FlagSet
+	name   string
+	stderr io.Writer
+}
+
+// newFlags makes the flag set of "kiosk name"; usage is its synopsis.
+func newFlags(name, usage string, stderr io.Writer) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return &flags{FlagSet: fs, name: name, stderr: stderr}
+}
+
+// parse parses args; when it returns false the command ends with status:
+// 0 after -h, exitUsage after a bad flag (the flag package has said why).
+func (f *flags) parse(args []string) (status int, ok bool) {
+	if err := f.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+// usageError says what is wrong with the command line and returns
+// exitUsage.
+func (f *flags) usageError(format string, a ...any) int {
+	fmt.Fprintf(f.stderr, "kiosk %s: %s\n", f.name, fmt.Sprintf(format, a...))
+	return exitUsage
 }

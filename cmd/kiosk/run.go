@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,13 +23,12 @@ func init() {
 }
 
 func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("run", "usage: kiosk run [--config FILE] [--print-config] [--debug]", stderr)
 	cfgPath := fs.String("config", "", "the configuration file (TOML); see --print-config")
 	printCfg := fs.Bool("print-config", false, "print the documented configuration with every default, and exit")
 	debug := fs.Bool("debug", false, "log at debug level (counts and timings only, as always)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if status, ok := fs.parse(args); !ok {
+		return status
 	}
 	if *printCfg {
 		fmt.Fprint(stdout, config.Reference)
@@ -38,8 +36,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *cfgPath == "" {
 		if d, err := camera.Discover(camera.DevDir); err == nil && len(d.Cameras) > 0 {
-			fmt.Fprintf(stderr, "kiosk run: a camera is connected (%s) but no configuration was given: see kiosk run --print-config\n", d.Cameras[0])
-			return exitUsage
+			return fs.usageError("a camera is connected (%s) but no configuration was given: see kiosk run --print-config", d.Cameras[0])
 		}
 		fmt.Fprintln(stdout, "Nessuna configurazione e nessuna telecamera: avvio della demo (kiosk run --config FILE per il kiosk vero).")
 		return runDemo(nil, nil, stdout, stderr)
@@ -53,8 +50,7 @@ func runRun(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	defer stop()
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "kiosk run: %v\n", err)
-		return exitUsage
+		return fs.usageError("%v", err)
 	}
 	if err := daemon.Run(ctx, cfg, daemon.Options{Log: log}); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "kiosk run: %v\n", err)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,26 +21,15 @@ func init() {
 }
 
 func runSync(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("sync", "usage: kiosk sync --gateway URL --data DIR [--ca FILE] [--timeout DURATION]", stderr)
 	gatewayURL := fs.String("gateway", "", "the gateway API's root URL, e.g. https://get.dgc.gov.it/v1/dgc/ (required)")
 	dataDir := fs.String("data", "", "the data folder to refresh; created when missing (required)")
 	caFile := fs.String("ca", "", "PEM file of the only CAs trusted for the gateway's certificate (default: the system's roots)")
 	timeout := fs.Duration("timeout", gateway.DefaultTimeout, "bound on each request, the whole answer included")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: kiosk sync --gateway URL --data DIR [--ca FILE] [--timeout DURATION]")
-		fs.PrintDefaults()
+	if status, ok := fs.parse(args); !ok {
+		return status
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return exitUsage
-	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "kiosk sync: "+format+"\n", a...)
-		return exitUsage
-	}
+	usageErr := fs.usageError
 	switch {
 	case fs.NArg() > 0:
 		return usageErr("unexpected argument %q", fs.Arg(0))

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -46,8 +44,7 @@ type personOutput struct {
 }
 
 func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("verify", "usage: kiosk verify [--data DIR [--max-age DURATION]] [--trust FILE]... [--settings FILE] [--revoked FILE] [--mode school|3G|2G|booster] [--at RFC3339] [--show-person] [TEXT | -]", stderr)
 	var trustFiles stringList
 	fs.Var(&trustFiles, "trust", "signer certificate: DER, PEM, base64 DER, or a JSON array of {kid, raw_data} (repeatable)")
 	settingsFile := fs.String("settings", "", "settings document in the Italian gateway's format (default: built-in values)")
@@ -57,20 +54,10 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	modeName := fs.String("mode", string(verify.ModeSchool), "scan mode: school, 3G, 2G or booster")
 	atText := fs.String("at", "", "instant of the check, RFC 3339 (default: now)")
 	showPerson := fs.Bool("show-person", false, "include the holder's name and date of birth in the output")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: kiosk verify [--data DIR [--max-age DURATION]] [--trust FILE]... [--settings FILE] [--revoked FILE] [--mode school|3G|2G|booster] [--at RFC3339] [--show-person] [TEXT | -]")
-		fs.PrintDefaults()
+	if status, ok := fs.parse(args); !ok {
+		return status
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return exitUsage
-	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "kiosk verify: "+format+"\n", a...)
-		return exitUsage
-	}
+	usageErr := fs.usageError
 	if fs.NArg() > 1 {
 		return usageErr("one QR text at most, got %d arguments", fs.NArg())
 	}
