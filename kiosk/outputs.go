@@ -4,10 +4,10 @@ import (
 	"context"
 	"time"
 
-	"github.com/scuola/kiosk/calendar"
 	"github.com/scuola/kiosk/hardware"
-	"github.com/scuola/kiosk/tally"
+	"github.com/scuola/kiosk/kiosk/tally"
 	"github.com/scuola/kiosk/verify"
+	"github.com/scuola/kiosk/verify/calendar"
 )
 
 // Light is the admit/deny light at the entrance (hardware/gpio, or the

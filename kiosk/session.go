@@ -6,12 +6,12 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/scuola/kiosk/badge"
-	"github.com/scuola/kiosk/calendar"
-	"github.com/scuola/kiosk/config"
 	"github.com/scuola/kiosk/hardware"
-	"github.com/scuola/kiosk/school"
+	"github.com/scuola/kiosk/kiosk/badge"
+	"github.com/scuola/kiosk/kiosk/config"
+	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/verify"
+	"github.com/scuola/kiosk/verify/calendar"
 )
 
 // Options configure a Session.

@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scuola/kiosk/badge"
-	"github.com/scuola/kiosk/calendar"
-	"github.com/scuola/kiosk/config"
 	"github.com/scuola/kiosk/hardware"
-	"github.com/scuola/kiosk/school"
-	"github.com/scuola/kiosk/tally"
+	"github.com/scuola/kiosk/kiosk/badge"
+	"github.com/scuola/kiosk/kiosk/config"
+	"github.com/scuola/kiosk/kiosk/school"
+	"github.com/scuola/kiosk/kiosk/tally"
 	"github.com/scuola/kiosk/testdata/fixtures"
 	"github.com/scuola/kiosk/verify"
+	"github.com/scuola/kiosk/verify/calendar"
 )
 
 type fakeLight struct {

@@ -6,8 +6,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/scuola/kiosk/trustdata"
 	"github.com/scuola/kiosk/verify"
+	"github.com/scuola/kiosk/verify/trustdata"
 )
 
 // LiveTrust is the kiosk's trust data: the verifier over the last complete

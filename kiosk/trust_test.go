@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scuola/kiosk/gateway"
-	"github.com/scuola/kiosk/gateway/gatewaytest"
-	"github.com/scuola/kiosk/revocation"
 	"github.com/scuola/kiosk/testdata/fixtures"
-	"github.com/scuola/kiosk/trustdata"
 	"github.com/scuola/kiosk/verify"
+	"github.com/scuola/kiosk/verify/gateway"
+	"github.com/scuola/kiosk/verify/gateway/gatewaytest"
+	"github.com/scuola/kiosk/verify/revocation"
+	"github.com/scuola/kiosk/verify/trustdata"
 )
 
 // From an empty folder (nobody admitted, the screen says why) to a synced

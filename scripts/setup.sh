@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared set-up for ./run.sh and ./test.sh: makes a fresh Debian machine
+# Shared set-up for scripts/run and scripts/test: makes a fresh Debian machine
 # ready, installing only what is missing. Sourced, not run.
 
 # go_version is the toolchain the project is built and tested with.

@@ -16,9 +16,9 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	"golang.org/x/crypto/cryptobyte/asn1"
 
-	"github.com/scuola/kiosk/issue"
 	"github.com/scuola/kiosk/testdata/fixtures"
 	"github.com/scuola/kiosk/verify"
+	"github.com/scuola/kiosk/verify/issue"
 )
 
 // The benchmarks compare the full check of a certificate (base45, zlib,

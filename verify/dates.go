@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/scuola/kiosk/calendar"
+	"github.com/scuola/kiosk/verify/calendar"
 )
 
 // Day is a calendar day in Rome; the rules compare days, not instants:

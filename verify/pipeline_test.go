@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scuola/kiosk/issue"
 	"github.com/scuola/kiosk/testdata/fixtures"
 	"github.com/scuola/kiosk/verify"
+	"github.com/scuola/kiosk/verify/issue"
 )
 
 // Every generated case, under every mode it states an expectation for.

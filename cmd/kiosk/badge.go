@@ -12,11 +12,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scuola/kiosk/badge"
-	"github.com/scuola/kiosk/calendar"
-	"github.com/scuola/kiosk/config"
-	"github.com/scuola/kiosk/issue"
-	"github.com/scuola/kiosk/qrimage"
+	"github.com/scuola/kiosk/kiosk/badge"
+	"github.com/scuola/kiosk/kiosk/config"
+	"github.com/scuola/kiosk/scanner/qrimage"
+	"github.com/scuola/kiosk/verify/calendar"
+	"github.com/scuola/kiosk/verify/issue"
 )
 
 func init() {

@@ -11,8 +11,8 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
-	"github.com/scuola/kiosk/badge"
-	"github.com/scuola/kiosk/calendar"
+	"github.com/scuola/kiosk/kiosk/badge"
+	"github.com/scuola/kiosk/verify/calendar"
 )
 
 // The head teacher's round trip: make the school's key, print the badges of

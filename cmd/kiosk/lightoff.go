@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/scuola/kiosk/config"
 	"github.com/scuola/kiosk/hardware/gpio"
+	"github.com/scuola/kiosk/kiosk/config"
 	"github.com/scuola/kiosk/kiosk/daemon"
 )
 

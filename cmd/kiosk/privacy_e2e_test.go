@@ -21,14 +21,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scuola/kiosk/badge"
-	"github.com/scuola/kiosk/calendar"
-	"github.com/scuola/kiosk/gateway/gatewaytest"
-	"github.com/scuola/kiosk/issue"
+	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/daemon"
-	"github.com/scuola/kiosk/revocation"
-	"github.com/scuola/kiosk/tally"
+	"github.com/scuola/kiosk/kiosk/tally"
 	"github.com/scuola/kiosk/testdata/fixtures"
+	"github.com/scuola/kiosk/verify/calendar"
+	"github.com/scuola/kiosk/verify/gateway/gatewaytest"
+	"github.com/scuola/kiosk/verify/issue"
+	"github.com/scuola/kiosk/verify/revocation"
 )
 
 // privacyScans is how many certificates the privacy test shows the kiosk.

@@ -10,8 +10,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/scuola/kiosk/config"
 	"github.com/scuola/kiosk/hardware/camera"
+	"github.com/scuola/kiosk/kiosk/config"
 	"github.com/scuola/kiosk/kiosk/daemon"
 )
 

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/scuola/kiosk/gateway"
-	"github.com/scuola/kiosk/trustdata"
+	"github.com/scuola/kiosk/verify/gateway"
+	"github.com/scuola/kiosk/verify/trustdata"
 )
 
 func init() {

@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scuola/kiosk/gateway/gatewaytest"
-	"github.com/scuola/kiosk/revocation"
 	"github.com/scuola/kiosk/testdata/fixtures"
-	"github.com/scuola/kiosk/trustdata"
+	"github.com/scuola/kiosk/verify/gateway/gatewaytest"
+	"github.com/scuola/kiosk/verify/revocation"
+	"github.com/scuola/kiosk/verify/trustdata"
 )
 
 // fixtureGateway serves the fixtures' trusted signers and settings, and a

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scuola/kiosk/revocation"
-	"github.com/scuola/kiosk/trustdata"
 	"github.com/scuola/kiosk/verify"
+	"github.com/scuola/kiosk/verify/revocation"
+	"github.com/scuola/kiosk/verify/trustdata"
 )
 
 func init() {

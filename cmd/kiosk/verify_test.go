@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scuola/kiosk/revocation"
 	"github.com/scuola/kiosk/testdata/fixtures"
+	"github.com/scuola/kiosk/verify/revocation"
 )
 
 // runCmd runs the kiosk binary's dispatch in-process.

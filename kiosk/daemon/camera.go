@@ -7,9 +7,9 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/scuola/kiosk/config"
 	"github.com/scuola/kiosk/hardware/camera"
 	"github.com/scuola/kiosk/kiosk"
+	"github.com/scuola/kiosk/kiosk/config"
 	"github.com/scuola/kiosk/scanner"
 	"github.com/scuola/kiosk/scanner/cv"
 )

@@ -17,16 +17,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/scuola/kiosk/badge"
-	"github.com/scuola/kiosk/config"
-	"github.com/scuola/kiosk/gateway"
 	"github.com/scuola/kiosk/hardware/gpio"
 	"github.com/scuola/kiosk/hardware/tone"
 	"github.com/scuola/kiosk/kiosk"
+	"github.com/scuola/kiosk/kiosk/badge"
+	"github.com/scuola/kiosk/kiosk/config"
 	"github.com/scuola/kiosk/kiosk/display"
+	"github.com/scuola/kiosk/kiosk/tally"
 	"github.com/scuola/kiosk/scanner"
-	"github.com/scuola/kiosk/tally"
-	"github.com/scuola/kiosk/trustdata"
+	"github.com/scuola/kiosk/verify/gateway"
+	"github.com/scuola/kiosk/verify/trustdata"
 )
 
 // Options replace parts of the kiosk (for the demo and the tests); a nil

@@ -13,17 +13,17 @@ import (
 
 	"gocv.io/x/gocv"
 
-	"github.com/scuola/kiosk/badge"
-	"github.com/scuola/kiosk/calendar"
-	"github.com/scuola/kiosk/config"
 	"github.com/scuola/kiosk/hardware/sim"
-	"github.com/scuola/kiosk/issue"
 	"github.com/scuola/kiosk/kiosk"
-	"github.com/scuola/kiosk/qrimage"
-	"github.com/scuola/kiosk/revocation"
+	"github.com/scuola/kiosk/kiosk/badge"
+	"github.com/scuola/kiosk/kiosk/config"
+	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/scanner/cv"
-	"github.com/scuola/kiosk/school"
+	"github.com/scuola/kiosk/scanner/qrimage"
 	"github.com/scuola/kiosk/verify"
+	"github.com/scuola/kiosk/verify/calendar"
+	"github.com/scuola/kiosk/verify/issue"
+	"github.com/scuola/kiosk/verify/revocation"
 )
 
 // DemoOptions configure the demo.

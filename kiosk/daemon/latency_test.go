@@ -9,17 +9,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scuola/kiosk/badge"
-	"github.com/scuola/kiosk/calendar"
-	"github.com/scuola/kiosk/config"
 	"github.com/scuola/kiosk/hardware/sim"
-	"github.com/scuola/kiosk/issue"
 	"github.com/scuola/kiosk/kiosk"
-	"github.com/scuola/kiosk/qrimage"
+	"github.com/scuola/kiosk/kiosk/badge"
+	"github.com/scuola/kiosk/kiosk/config"
+	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/scanner"
-	"github.com/scuola/kiosk/school"
+	"github.com/scuola/kiosk/scanner/qrimage"
 	"github.com/scuola/kiosk/testdata/fixtures"
 	"github.com/scuola/kiosk/verify"
+	"github.com/scuola/kiosk/verify/calendar"
+	"github.com/scuola/kiosk/verify/issue"
 )
 
 // pacedCamera hands over pre-rendered frames at a camera's pace, each

@@ -23,7 +23,7 @@ import (
 	"github.com/scuola/kiosk/privacy"
 )
 
-// chromium is Debian's Chromium, which ./test.sh installs.
+// chromium is Debian's Chromium, which scripts/test installs.
 const chromium = "/usr/bin/chromium"
 
 // startChromium starts one headless Chromium for the whole test, with a
@@ -33,7 +33,7 @@ func startChromium(t *testing.T) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromium); err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing: under CI the screen must be tested in a real browser (./test.sh installs chromium)", chromium)
+			t.Fatalf("%s is missing: under CI the screen must be tested in a real browser (scripts/test installs chromium)", chromium)
 		}
 		t.Skipf("%s is missing: apt-get install chromium fonts-dejavu-core to test the screen in a real browser", chromium)
 	}

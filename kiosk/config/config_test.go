@@ -1,0 +1,131 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scuola/kiosk/kiosk/school"
+	"github.com/scuola/kiosk/verify/calendar"
+)
+
+func TestDefaultsAreTheReference(t *testing.T) {
+	c := Default()
+	if c.Camera.Width != 640 || c.Camera.Height != 480 || c.Camera.FPS != 15 || c.Display.Show != 5*time.Second ||
+		c.MaxDataAge != 24*time.Hour || c.Mode != "school" || c.Display.Address != "127.0.0.1:8080" || c.School.Lang != "it" ||
+		c.InactivityLock != 10*time.Minute || c.GPIO.Amber != 22 || c.DataDir != "/var/lib/kiosk" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if len(c.Rules) != 2 || c.Rules.InForce(calendar.Date(2022, 2, 15)).Name != "DL 5/2022 art. 6" {
+		t.Fatalf("default rule sets: %+v", c.Rules)
+	}
+	// An empty file is the defaults too.
+	e, err := Parse("")
+	if err != nil || e.Camera != c.Camera || e.Display != c.Display {
+		t.Fatalf("empty file: %v", err)
+	}
+}
+
+func TestAFullFile(t *testing.T) {
+	doc := `
+[school]
+code = "MIIC8AB00X"
+name = "IC Manzoni"
+
+[[classes]]
+name = "3A"
+level = "primaria"
+enrolled = 22
+cases = [2022-02-07, 2022-02-08, 2022-02-10, 2022-02-12, 2022-02-14]
+
+[[classes]]
+name = "2B"
+level = "secondaria1"
+enrolled = 25
+verify_until = 2022-02-20
+
+[[delegations]]
+id = "D-1"
+name = "Maria Bianchi"
+role = "collaboratrice scolastica"
+valid_until = 2022-06-30
+
+[camera]
+fps = 10
+
+[display]
+show = "7s"
+`
+	c, err := Parse(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.School.Code != "MIIC8AB00X" || len(c.Classes) != 2 || c.Classes[0].Level != school.Primaria || len(c.Classes[0].Cases) != 5 ||
+		c.Classes[1].VerifyUntil == nil || c.Classes[1].VerifyUntil.String() != "2022-02-20" || c.Camera.FPS != 10 || c.Camera.Width != 640 ||
+		c.Display.Show != 7*time.Second || len(c.Delegations) != 1 || c.Delegations[0].ValidUntil.String() != "2022-06-30" {
+		t.Fatalf("%+v", c)
+	}
+	v := school.UnderVerification(c.Classes, c.Rules, calendar.Date(2022, 2, 15))
+	if len(v) != 2 {
+		t.Fatalf("under verification on 15/02: %+v", v)
+	}
+}
+
+// Each bad value is refused naming its key and the reason.
+func TestErrorsNameTheKey(t *testing.T) {
+	for doc, want := range map[string]string{
+		"[camera]\nfsp = 10":                                              "unknown key camera.fsp",
+		"[camara]\nfps = 10":                                              "unknown key camara",
+		"[camera]\nfps = 100":                                             "camera.fps: 100 is outside 1…60",
+		"[camera]\nfps = \"ten\"":                                         "line 2",
+		"[display]\nshow = \"five\"":                                      `display.show: "five" is not a duration`,
+		"[display]\nshow = \"2m\"":                                        "display.show: 2m0s is too long",
+		"[display]\naddress = \"0.0.0.0:8080\"":                           "display.address: \"0.0.0.0:8080\" is not a loopback address",
+		"[school]\nlang = \"fr\"":                                         `school.lang: "fr" is not a supported language`,
+		"[[classes]]\nname = \"1A\"\nlevel = \"prima\"":                   `classes[0].level: unknown level "prima"`,
+		"[[classes]]\nname = \"1A\"\nlevel = \"primaria\"\nenrolled = -3": "classes[0].enrolled: -3",
+		"[[classes]]\nname = \"1A\"\nlevel = \"primaria\"\n[[classes]]\nname = \"1A\"\nlevel = \"primaria\"": `classes[1].name: class "1A" is listed twice`,
+		"[[delegations]]\nid = \"D\"\nname = \"X\"":                                                          "delegations[0].valid_until: missing",
+		"[gpio]\ngreen = 27":                     "gpio: green, red and amber must be different lines",
+		"[gpio]\namber = -5":                     "gpio.amber",
+		"[verification]\nmode = \"4G\"":          `verification.mode: unknown scan mode "4G"`,
+		"[verification]\nmax_data_age = \"10m\"": "verification.max_data_age: 10m0s is shorter than the minimum 1h0m0s",
+		"[gateway]\nurl = \"ftp://x\"":           `gateway.url: "ftp://x" is not an https URL`,
+		"[[rule_sets]]\nname = \"x\"\nfrom = 2030-01-01\nlevels = { quinta = { threshold = 1, days = 1 } }": `rule_sets[0].levels: unknown level "quinta"`,
+		"[data]\ndir = \"\"": "data.dir: empty",
+	} {
+		_, err := Parse(doc)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want %q", doc, err, want)
+		}
+	}
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "kiosk.toml")
+	os.WriteFile(p, []byte("[camera]\nfps = 0\n"), 0o600)
+	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), p+": camera.fps") {
+		t.Errorf("Load error does not name the file and key: %v", err)
+	}
+	os.WriteFile(p, []byte(strings.Repeat("#", MaxFileLen+1)), 0o600)
+	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("oversized: %v", err)
+	}
+	if _, err := Load(filepath.Join(dir, "missing.toml")); err == nil {
+		t.Error("missing file accepted")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(Reference)
+	f.Add("[camera]\nfps = 10")
+	f.Fuzz(func(t *testing.T, doc string) {
+		c, err := Parse(doc)
+		if (c == nil) == (err == nil) {
+			t.Fatal("Parse returned both or neither")
+		}
+	})
+}
