@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scuola/kiosk/cmd/internal/cli"
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/config"
 	"github.com/scuola/kiosk/scanner/qrimage"
@@ -20,9 +21,9 @@ import (
 )
 
 func init() {
-	commands["badge"] = command{
-		summary: "make the school's badge key, or print the delegates' badges as PNG",
-		run:     runBadge,
+	kiosk.Commands["badge"] = cli.Command{
+		Summary: "make the school's badge key, or print the delegates' badges as PNG",
+		Run:     runBadge,
 	}
 }
 
@@ -39,16 +40,16 @@ func runBadge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(args) == 0 || (args[0] != "keygen" && args[0] != "print") {
 		fmt.Fprintln(stderr, badgeUsage)
-		return exitUsage
+		return cli.ExitUsage
 	}
-	fs := newFlags("badge "+args[0], badgeUsage, stderr)
-	usageErr := fs.usageError
+	fs := kiosk.NewFlags("badge "+args[0], badgeUsage, stderr)
+	usageErr := fs.UsageError
 	if args[0] == "keygen" {
 		certPath := fs.String("cert", "", "where to write the school's certificate (PEM)")
 		keyPath := fs.String("key", "", "where to write the school's private key (PEM, mode 0600)")
 		name := fs.String("name", "Scuola", "the school's name, in the certificate")
 		years := fs.Int("years", 5, "validity of the key in years")
-		if status, ok := fs.parse(args[1:]); !ok {
+		if status, ok := fs.Parsed(args[1:]); !ok {
 			return status
 		}
 		if *certPath == "" || *keyPath == "" {
@@ -63,7 +64,7 @@ func runBadge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	cfgPath := fs.String("config", "", "the kiosk's configuration file (delegations and [badges])")
 	out := fs.String("out", ".", "directory for the PNG files")
-	if status, ok := fs.parse(args[1:]); !ok {
+	if status, ok := fs.Parsed(args[1:]); !ok {
 		return status
 	}
 	if *cfgPath == "" {

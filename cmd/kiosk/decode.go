@@ -8,12 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scuola/kiosk/cmd/internal/cli"
 	"github.com/scuola/kiosk/scanner"
 	"github.com/scuola/kiosk/scanner/cv"
 )
 
 func init() {
-	commands["decode"] = command{summary: "print the QR codes read in image files", run: runDecode}
+	kiosk.Commands["decode"] = cli.Command{Summary: "print the QR codes read in image files", Run: runDecode}
 }
 
 // decodeBudget is the time the cascade may spend on one image. Offline there
@@ -56,14 +57,14 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 0
 		case flags && strings.HasPrefix(a, "-") && a != "-":
 			fmt.Fprintf(stderr, "kiosk decode: unknown option %q\n\n%s", a, decodeUsage)
-			return exitUsage
+			return cli.ExitUsage
 		default:
 			files = append(files, a)
 		}
 	}
 	if len(files) == 0 {
 		fmt.Fprintf(stderr, "kiosk decode: no image given\n\n%s", decodeUsage)
-		return exitUsage
+		return cli.ExitUsage
 	}
 	assist := cv.NewAssist()
 	defer assist.Close()
@@ -75,7 +76,7 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		img, err := cv.ReadGray(f)
 		if err != nil {
 			fmt.Fprintf(stderr, "kiosk decode: %v\n", err)
-			status = exitUsage
+			status = cli.ExitUsage
 			continue
 		}
 		start := time.Now()

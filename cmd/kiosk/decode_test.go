@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scuola/kiosk/cmd/internal/cli"
 	"github.com/scuola/kiosk/scanner"
 	"github.com/scuola/kiosk/scanner/cv"
 	"github.com/scuola/kiosk/testdata/frames"
@@ -110,10 +111,10 @@ func TestDecodeErrors(t *testing.T) {
 		stdout  string
 		stderrs []string
 	}{
-		{nil, exitUsage, "", []string{"no image", "usage"}},
-		{[]string{"--bogus", good}, exitUsage, "", []string{"--bogus", "usage"}},
-		{[]string{bad, good, missing}, exitUsage, "HC1:GOOD\n", []string{"bad.png", "missing.png"}},
-		{[]string{"--", "--json"}, exitUsage, "", []string{"--json"}},
+		{nil, cli.ExitUsage, "", []string{"no image", "usage"}},
+		{[]string{"--bogus", good}, cli.ExitUsage, "", []string{"--bogus", "usage"}},
+		{[]string{bad, good, missing}, cli.ExitUsage, "HC1:GOOD\n", []string{"bad.png", "missing.png"}},
+		{[]string{"--", "--json"}, cli.ExitUsage, "", []string{"--json"}},
 	}
 	for _, c := range cases {
 		st, out, errOut := decode(c.args...)

@@ -4,15 +4,16 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/scuola/kiosk/cmd/internal/cli"
 	"github.com/scuola/kiosk/hardware/gpio"
 	"github.com/scuola/kiosk/kiosk/config"
 	"github.com/scuola/kiosk/kiosk/daemon"
 )
 
 func init() {
-	commands["light-off"] = command{
-		summary: "turn the entrance light off (systemd's ExecStopPost, after any stop or crash)",
-		run:     runLightOff,
+	kiosk.Commands["light-off"] = cli.Command{
+		Summary: "turn the entrance light off (systemd's ExecStopPost, after any stop or crash)",
+		Run:     runLightOff,
 	}
 }
 
@@ -20,16 +21,16 @@ func init() {
 // systemd unit runs after the daemon ends, however it ended, so that the
 // light is never left green with nobody checking.
 func runLightOff(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("light-off", "usage: kiosk light-off [--config FILE]", stderr)
+	fs := kiosk.NewFlags("light-off", "usage: kiosk light-off [--config FILE]", stderr)
 	cfgPath := fs.String("config", "", "the kiosk's configuration file ([gpio])")
-	if status, ok := fs.parse(args); !ok {
+	if status, ok := fs.Parsed(args); !ok {
 		return status
 	}
 	cfg := config.Default()
 	if *cfgPath != "" {
 		var err error
 		if cfg, err = config.Load(*cfgPath); err != nil {
-			return fs.usageError("%v", err)
+			return fs.UsageError("%v", err)
 		}
 	}
 	if !cfg.GPIO.Enabled {

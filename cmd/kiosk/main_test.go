@@ -13,7 +13,7 @@ const asKioskEnv = "KIOSK_TEST_AS_BINARY"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(asKioskEnv) == "1" {
-		os.Exit(dispatch(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		os.Exit(kiosk.Dispatch(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }

@@ -9,27 +9,28 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/scuola/kiosk/cmd/internal/cli"
 	"github.com/scuola/kiosk/verify/gateway"
 	"github.com/scuola/kiosk/verify/trustdata"
 )
 
 func init() {
-	commands["sync"] = command{
-		summary: "download signer keys, settings and the revocation list into a data folder",
-		run:     runSync,
+	kiosk.Commands["sync"] = cli.Command{
+		Summary: "download signer keys, settings and the revocation list into a data folder",
+		Run:     runSync,
 	}
 }
 
 func runSync(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("sync", "usage: kiosk sync --gateway URL --data DIR [--ca FILE] [--timeout DURATION]", stderr)
+	fs := kiosk.NewFlags("sync", "usage: kiosk sync --gateway URL --data DIR [--ca FILE] [--timeout DURATION]", stderr)
 	gatewayURL := fs.String("gateway", "", "the gateway API's root URL, e.g. https://get.dgc.gov.it/v1/dgc/ (required)")
 	dataDir := fs.String("data", "", "the data folder to refresh; created when missing (required)")
 	caFile := fs.String("ca", "", "PEM file of the only CAs trusted for the gateway's certificate (default: the system's roots)")
 	timeout := fs.Duration("timeout", gateway.DefaultTimeout, "bound on each request, the whole answer included")
-	if status, ok := fs.parse(args); !ok {
+	if status, ok := fs.Parsed(args); !ok {
 		return status
 	}
-	usageErr := fs.usageError
+	usageErr := fs.UsageError
 	switch {
 	case fs.NArg() > 0:
 		return usageErr("unexpected argument %q", fs.Arg(0))

@@ -9,15 +9,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scuola/kiosk/cmd/internal/cli"
 	"github.com/scuola/kiosk/verify"
 	"github.com/scuola/kiosk/verify/revocation"
 	"github.com/scuola/kiosk/verify/trustdata"
 )
 
 func init() {
-	commands["verify"] = command{
-		summary: "verify one certificate QR text and print the verdict as JSON",
-		run:     runVerify,
+	kiosk.Commands["verify"] = cli.Command{
+		Summary: "verify one certificate QR text and print the verdict as JSON",
+		Run:     runVerify,
 	}
 }
 
@@ -44,7 +45,7 @@ type personOutput struct {
 }
 
 func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("verify", "usage: kiosk verify [--data DIR [--max-age DURATION]] [--trust FILE]... [--settings FILE] [--revoked FILE] [--mode school|3G|2G|booster] [--at RFC3339] [--show-person] [TEXT | -]", stderr)
+	fs := kiosk.NewFlags("verify", "usage: kiosk verify [--data DIR [--max-age DURATION]] [--trust FILE]... [--settings FILE] [--revoked FILE] [--mode school|3G|2G|booster] [--at RFC3339] [--show-person] [TEXT | -]", stderr)
 	var trustFiles stringList
 	fs.Var(&trustFiles, "trust", "signer certificate: DER, PEM, base64 DER, or a JSON array of {kid, raw_data} (repeatable)")
 	settingsFile := fs.String("settings", "", "settings document in the Italian gateway's format (default: built-in values)")
@@ -54,10 +55,10 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	modeName := fs.String("mode", string(verify.ModeSchool), "scan mode: school, 3G, 2G or booster")
 	atText := fs.String("at", "", "instant of the check, RFC 3339 (default: now)")
 	showPerson := fs.Bool("show-person", false, "include the holder's name and date of birth in the output")
-	if status, ok := fs.parse(args); !ok {
+	if status, ok := fs.Parsed(args); !ok {
 		return status
 	}
-	usageErr := fs.usageError
+	usageErr := fs.UsageError
 	if fs.NArg() > 1 {
 		return usageErr("one QR text at most, got %d arguments", fs.NArg())
 	}

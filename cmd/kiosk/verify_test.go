@@ -19,7 +19,7 @@ import (
 func runCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = dispatch(args, strings.NewReader(stdin), &out, &errb)
+	code = kiosk.Dispatch(args, strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
