@@ -54,7 +54,7 @@ func TestLoopContainsAPanicAndCarriesOn(t *testing.T) {
 	go func() { done <- l.Run(ctx) }()
 
 	scans <- Scan{Text: r.badges["D-1"]}
-	cmds <- Command{Kind: CommandChooseClass, Value: "3A"}
+	cmds <- Command{Kind: CommandChooseClass, Class: "3A"}
 	cert := r.set.Case("booster-3of3").Text
 	scans <- Scan{Text: cert} // panics inside the session
 	devices <- DeviceEvent{Part: PartCamera, OK: false}

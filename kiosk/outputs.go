@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/scuola/kiosk/hardware"
-	"github.com/scuola/kiosk/kiosk/tally"
 	"github.com/scuola/kiosk/verify"
 	"github.com/scuola/kiosk/verify/calendar"
 )
@@ -30,14 +29,38 @@ type Display interface {
 // Counter keeps the class counts.
 type Counter interface {
 	Add(ctx context.Context, day calendar.Day, class string, admitted bool) error
-	Get(ctx context.Context, day calendar.Day, class string) (tally.Count, error)
+	Get(ctx context.Context, day calendar.Day, class string) (admitted, refused int, err error)
+}
+
+// Delegations is the head teacher's list of delegations (Allegato A), by
+// the id a badge carries.
+type Delegations interface {
+	Delegation(id string) (Delegation, bool)
+}
+
+// DelegationList is a fixed set of delegations by id: the configuration's
+// list, or a test's.
+type DelegationList map[string]Delegation
+
+// Delegation implements Delegations.
+func (l DelegationList) Delegation(id string) (Delegation, bool) {
+	d, ok := l[id]
+	return d, ok
+}
+
+// Delegation is what the session needs of one delegation: who operates,
+// in which role, until which day, and whether the head teacher revoked it.
+type Delegation struct {
+	Name, Role string
+	ValidUntil calendar.Day
+	Revoked    bool
 }
 
 // Trust gives the verifier over the current trust data, and says whether
 // that data is fresh enough to admit anyone.
 type Trust interface {
 	Verifier() *verify.Verifier
-	// Health reports the trust data's state at the instant, in the
-	// language given (it: Italian, en: English).
-	Health(at time.Time, lang string) Health
+	// Status says whether a complete set of trust data is loaded, and,
+	// when it is, why it cannot admit anyone at the instant (nil: fresh).
+	Status(at time.Time) (loaded bool, stale error)
 }

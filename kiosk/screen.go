@@ -13,6 +13,7 @@ package kiosk
 import (
 	"time"
 
+	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/privacy"
 )
 
@@ -37,7 +38,7 @@ const (
 // only inside a privacy.Person, which the display reveals explicitly.
 type Screen struct {
 	Seq    uint64 // increases with every publication
-	Lang   string // "it" (default) or "en"
+	Lang   lang.Lang
 	State  State
 	School string // the school's name
 

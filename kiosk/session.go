@@ -8,7 +8,7 @@ import (
 
 	"github.com/scuola/kiosk/hardware"
 	"github.com/scuola/kiosk/kiosk/badge"
-	"github.com/scuola/kiosk/kiosk/config"
+	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/verify"
 	"github.com/scuola/kiosk/verify/calendar"
@@ -17,10 +17,10 @@ import (
 // Options configure a Session.
 type Options struct {
 	SchoolName     string
-	Lang           string // "it" or "en"
+	Lang           lang.Lang // lang.Default when empty
 	Classes        []school.Class
 	Rules          school.Rules
-	Delegations    []config.Delegation
+	Delegations    Delegations
 	Mode           verify.Mode
 	Show           time.Duration // how long a result stays on screen
 	InactivityLock time.Duration
@@ -53,8 +53,8 @@ type Session struct {
 
 // New prepares a session; call Start before feeding it events.
 func New(o Options) *Session {
-	if o.Lang != "en" {
-		o.Lang = "it"
+	if o.Lang == "" {
+		o.Lang = lang.Default
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -68,7 +68,7 @@ func (s *Session) Screen() Screen { return s.screen }
 // Start shows the locked screen and sets the light to its idle state.
 func (s *Session) Start(at time.Time) {
 	s.begin(at)
-	s.lock(at, txtLocked)
+	s.lock(at, lang.Locked)
 }
 
 // QR handles a text read by the scanner (or a handheld scanner): a badge
@@ -83,11 +83,11 @@ func (s *Session) QR(text string, at time.Time) {
 	}
 	switch s.screen.State {
 	case StateLocked:
-		s.notice(txtLocked)
+		s.notice(lang.Locked)
 		return
 	case StateChooseClass:
 		s.lastActivity = at
-		s.notice(txtChooseClass)
+		s.notice(lang.ChooseClass)
 		return
 	}
 	s.lastActivity = at
@@ -112,7 +112,7 @@ func (s *Session) verify(text string, at time.Time) {
 	s.screen.Result = &Result{
 		Admit:  v.Admit,
 		Status: string(v.Status),
-		Reason: v.Reason.Text(verify.Lang(s.o.Lang)),
+		Reason: s.o.Lang.Reason(v.Reason),
 		Person: v.Person,
 		Until:  s.resultUntil,
 	}
@@ -127,7 +127,7 @@ func (s *Session) verify(text string, at time.Time) {
 		// The delegate must know the count is incomplete; the log says
 		// which part failed, never whose scan it was.
 		s.o.Log.Error("count not saved", "err", err)
-		s.screen.Notice = txtCountNotSaved.in(s.o.Lang)
+		s.screen.Notice = s.o.Lang.Text(lang.CountNotSaved)
 		s.publish()
 	}
 }
@@ -137,9 +137,9 @@ func (s *Session) Command(c Command, at time.Time) {
 	s.begin(at)
 	switch c.Kind {
 	case CommandLang:
-		if c.Value == "it" || c.Value == "en" {
-			s.o.Lang = c.Value
-			s.screen.Lang = c.Value
+		if c.Lang != "" {
+			s.o.Lang = c.Lang
+			s.screen.Lang = c.Lang
 			s.screen.Notice = ""
 			s.refreshHealth(at) // its message is in the screen's language
 			s.publish()
@@ -147,21 +147,21 @@ func (s *Session) Command(c Command, at time.Time) {
 	case CommandLock:
 		if s.screen.State != StateLocked {
 			s.o.Log.Info("locked by the delegate")
-			s.lock(at, txtLocked)
+			s.lock(at, lang.Locked)
 		}
 	case CommandChooseClass:
 		if s.screen.State == StateLocked {
-			s.notice(txtLocked)
+			s.notice(lang.Locked)
 			return
 		}
 		s.lastActivity = at
 		for i := range s.classes {
-			if s.classes[i].Class.Name == c.Value {
+			if s.classes[i].Class.Name == c.Class {
 				s.chooseClass(&s.classes[i])
 				return
 			}
 		}
-		s.notice(txtUnknownClass)
+		s.notice(lang.UnknownClass)
 	}
 }
 
@@ -179,7 +179,7 @@ func (s *Session) Tick(at time.Time) {
 	}
 	if s.screen.State != StateLocked && at.Sub(s.lastActivity) >= s.o.InactivityLock {
 		s.o.Log.Info("locked after inactivity")
-		s.lock(at, txtInactivity)
+		s.lock(at, lang.Inactivity)
 		return
 	}
 	if s.screen.TrustData != trustBefore {
@@ -221,7 +221,8 @@ const (
 // Command is a touch on the screen.
 type Command struct {
 	Kind  CommandKind
-	Value string // the class name, or the language
+	Class string    // CommandChooseClass: the class name
+	Lang  lang.Lang // CommandLang: the language, parsed by whoever read the touch
 }
 
 // CommandKind is what was touched.
@@ -238,30 +239,25 @@ func (s *Session) badge(text string, at time.Time) {
 	b, err := s.o.Badges.Check(text, s.day)
 	switch {
 	case errors.Is(err, badge.ErrExpired):
-		s.refuseBadge(txtBadgeExpired)
+		s.refuseBadge(lang.BadgeExpired)
 		return
 	case errors.Is(err, badge.ErrForged):
-		s.refuseBadge(txtBadgeForged)
+		s.refuseBadge(lang.BadgeForged)
 		return
 	case err != nil:
-		s.refuseBadge(txtBadgeBad)
+		s.refuseBadge(lang.BadgeBad)
 		return
 	}
-	var d *config.Delegation
-	for i := range s.o.Delegations {
-		if s.o.Delegations[i].ID == b.DelegationID {
-			d = &s.o.Delegations[i]
-		}
-	}
+	d, ok := s.o.Delegations.Delegation(b.DelegationID)
 	switch {
-	case d == nil:
-		s.refuseBadge(txtBadgeUnknown)
+	case !ok:
+		s.refuseBadge(lang.BadgeUnknown)
 		return
 	case d.Revoked:
-		s.refuseBadge(txtBadgeRevoked)
+		s.refuseBadge(lang.BadgeRevoked)
 		return
 	case s.day > d.ValidUntil:
-		s.refuseBadge(txtBadgeExpired)
+		s.refuseBadge(lang.BadgeExpired)
 		return
 	}
 	s.lastActivity = at
@@ -270,7 +266,7 @@ func (s *Session) badge(text string, at time.Time) {
 	}
 	// The head teacher's list is the record of who operated; the log keeps
 	// only the delegation's id.
-	s.o.Log.Info("unlocked", "delegation", d.ID)
+	s.o.Log.Info("unlocked", "delegation", b.DelegationID)
 	s.clearResult()
 	s.screen.Operator = &Operator{Name: d.Name, Role: d.Role, ValidUntil: d.ValidUntil.String()}
 	s.class = nil
@@ -279,7 +275,7 @@ func (s *Session) badge(text string, at time.Time) {
 	s.toChooseClass(at)
 }
 
-func (s *Session) refuseBadge(t text) {
+func (s *Session) refuseBadge(t lang.Key) {
 	s.play(hardware.SoundDeny)
 	s.notice(t)
 }
@@ -294,7 +290,7 @@ func (s *Session) toChooseClass(at time.Time) {
 		return
 	}
 	if len(s.classes) == 0 {
-		s.screen.Notice = txtNoClasses.in(s.o.Lang)
+		s.screen.Notice = s.o.Lang.Text(lang.NoClasses)
 	}
 	s.show(s.idleSignal())
 	s.publish()
@@ -302,12 +298,12 @@ func (s *Session) toChooseClass(at time.Time) {
 
 func (s *Session) chooseClass(v *school.Verification) {
 	s.class = v
-	c, err := s.o.Counts.Get(context.Background(), s.day, v.Class.Name)
+	admitted, refused, err := s.o.Counts.Get(context.Background(), s.day, v.Class.Name)
 	if err != nil {
 		s.o.Log.Error("reading the class count", "err", err)
 	}
 	s.screen.Class = &ClassCount{Name: v.Class.Name, Level: string(v.Class.Level), Enrolled: v.Class.Enrolled,
-		Admitted: c.Admitted, Refused: c.Refused, VerificationUntil: v.Until.String()}
+		Admitted: admitted, Refused: refused, VerificationUntil: v.Until.String()}
 	s.screen.State = StateReady
 	s.screen.Notice = ""
 	s.show(s.idleSignal())
@@ -348,18 +344,18 @@ func (s *Session) refreshDay(at time.Time) {
 		s.class = nil
 		s.screen.Class = nil
 		s.toChooseClass(at)
-		s.screen.Notice = txtDayChanged.in(s.o.Lang)
+		s.screen.Notice = s.o.Lang.Text(lang.DayChanged)
 		s.publish()
 	}
 }
 
-func (s *Session) lock(at time.Time, why text) {
+func (s *Session) lock(at time.Time, why lang.Key) {
 	s.clearResult()
 	s.screen.State = StateLocked
 	s.screen.Operator = nil
 	s.screen.Class = nil
 	s.class = nil
-	s.screen.Notice = why.in(s.o.Lang)
+	s.screen.Notice = s.o.Lang.Text(why)
 	s.refreshHealth(at)
 	s.show(hardware.SignalAttention)
 	s.publish()
@@ -378,9 +374,23 @@ func (s *Session) clearResult() {
 
 func (s *Session) refreshHealth(at time.Time) {
 	if s.o.Trust != nil {
-		s.screen.TrustData = s.o.Trust.Health(at, s.o.Lang)
+		s.screen.TrustData = s.trustHealth(at)
 	}
 }
+
+// trustHealth is the status bar's word on the trust data.
+func (s *Session) trustHealth(at time.Time) Health {
+	switch loaded, stale := s.o.Trust.Status(at); {
+	case !loaded:
+		return Health{OK: false, Message: s.o.Lang.Text(lang.TrustDataNone)}
+	case stale != nil:
+		return Health{OK: false, Message: s.o.Lang.Text(lang.TrustDataStale)}
+	}
+	return Health{OK: true, Message: s.o.Lang.Text(lang.TrustDataOK)}
+}
+
+// deviceDown says what the delegate should know when a device fails.
+var deviceDown = map[Part]lang.Key{PartCamera: lang.CameraDown, PartAudio: lang.AudioDown, PartLight: lang.LightDown}
 
 // idleSignal is the light between results: amber while locked or while
 // the verification data is out of date, off otherwise.
@@ -391,8 +401,8 @@ func (s *Session) idleSignal() hardware.Signal {
 	return hardware.SignalOff
 }
 
-func (s *Session) notice(t text) {
-	s.screen.Notice = t.in(s.o.Lang)
+func (s *Session) notice(t lang.Key) {
+	s.screen.Notice = s.o.Lang.Text(t)
 	s.publish()
 }
 
@@ -400,7 +410,7 @@ func (s *Session) publish() {
 	for p, h := range map[Part]*Health{PartCamera: &s.screen.Camera, PartAudio: &s.screen.Audio, PartLight: &s.screen.Light} {
 		*h = Health{OK: !s.down[p]}
 		if s.down[p] {
-			h.Message = txtDeviceDown[p].in(s.o.Lang)
+			h.Message = s.o.Lang.Text(deviceDown[p])
 		}
 	}
 	s.screen.Seq++

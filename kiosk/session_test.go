@@ -3,13 +3,14 @@ package kiosk
 import (
 	"context"
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/scuola/kiosk/hardware"
 	"github.com/scuola/kiosk/kiosk/badge"
-	"github.com/scuola/kiosk/kiosk/config"
+	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/kiosk/tally"
 	"github.com/scuola/kiosk/testdata/fixtures"
@@ -43,11 +44,11 @@ type fakeTrust struct {
 }
 
 func (t *fakeTrust) Verifier() *verify.Verifier { t.asked++; return t.v }
-func (t *fakeTrust) Health(time.Time, string) Health {
+func (t *fakeTrust) Status(time.Time) (bool, error) {
 	if t.stale {
-		return Health{OK: false, Message: "dati di verifica non aggiornati"}
+		return true, errors.New("older than a day")
 	}
-	return Health{OK: true}
+	return true, nil
 }
 
 type rig struct {
@@ -84,20 +85,22 @@ func newRig(t *testing.T, classes ...school.Class) *rig {
 			{Name: "1C", Level: school.Secondaria1, Enrolled: 24}, // no cases: not under verification
 		}
 	}
-	delegations := []config.Delegation{
-		{ID: "D-1", Name: "Maria Bianchi", Role: "collaboratrice scolastica", ValidUntil: day + 100},
-		{ID: "D-2", Name: "Luca Verdi", Role: "docente", ValidUntil: day + 100},
-		{ID: "D-old", Name: "Anna Neri", Role: "docente", ValidUntil: day - 1},
-		{ID: "D-rev", Name: "Paolo Gialli", Role: "docente", ValidUntil: day + 100, Revoked: true},
+	delegations := DelegationList{
+		"D-1":   {Name: "Maria Bianchi", Role: "collaboratrice scolastica", ValidUntil: day + 100},
+		"D-2":   {Name: "Luca Verdi", Role: "docente", ValidUntil: day + 100},
+		"D-old": {Name: "Anna Neri", Role: "docente", ValidUntil: day - 1},
+		"D-rev": {Name: "Paolo Gialli", Role: "docente", ValidUntil: day + 100, Revoked: true},
 	}
 	r := &rig{light: &fakeLight{}, tone: &fakeTone{}, display: &fakeDisplay{}, counts: counts, set: set, badges: map[string]string{},
 		trust: &fakeTrust{v: set.Verifier()}}
-	for _, d := range append(delegations, config.Delegation{ID: "D-ghost", Name: "X", ValidUntil: day + 100}) {
-		text, err := badge.Issue(set.Signers["school"], badge.Badge{DelegationID: d.ID, Name: d.Name, Role: d.Role, ValidUntil: day + 100})
+	signed := maps.Clone(delegations)
+	signed["D-ghost"] = Delegation{Name: "X"} // a badge the list does not know
+	for id, d := range signed {
+		text, err := badge.Issue(set.Signers["school"], badge.Badge{DelegationID: id, Name: d.Name, Role: d.Role, ValidUntil: day + 100})
 		if err != nil {
 			t.Fatal(err)
 		}
-		r.badges[d.ID] = text
+		r.badges[id] = text
 	}
 	rules, _ := school.NewRules(school.DefaultRuleSets())
 	r.s = New(Options{SchoolName: "IC di prova", Classes: classes, Rules: rules, Delegations: delegations, Mode: verify.ModeSchool,
@@ -162,11 +165,11 @@ func TestScanFlow(t *testing.T) {
 	if r.trust.asked != 0 || !strings.Contains(r.display.last().Notice, "Scegliere prima la classe") {
 		t.Fatal("verified without a class")
 	}
-	r.s.Command(Command{Kind: CommandChooseClass, Value: "1C"}, morning) // not under verification
+	r.s.Command(Command{Kind: CommandChooseClass, Class: "1C"}, morning) // not under verification
 	if !strings.Contains(r.display.last().Notice, "non è in verifica") {
 		t.Fatal("a class not under verification was accepted")
 	}
-	r.s.Command(Command{Kind: CommandChooseClass, Value: "3A"}, morning)
+	r.s.Command(Command{Kind: CommandChooseClass, Class: "3A"}, morning)
 	sc := r.display.last()
 	if sc.State != StateReady || sc.Class.Name != "3A" || sc.Class.Enrolled != 22 || sc.Class.VerificationUntil != "2022-02-19" || r.light.last() != hardware.SignalOff {
 		t.Fatalf("class chosen: %s %+v light %v", sc.State, sc.Class, r.light.last())
@@ -213,9 +216,9 @@ func TestScanFlow(t *testing.T) {
 	if !first.Wiped() || !r.display.last().Result.Admit {
 		t.Fatal("the replaced result's person was not wiped")
 	}
-	c, err := r.counts.Get(context.Background(), calendar.Of(at), "3A")
-	if err != nil || c.Admitted != 3 || c.Refused != 5 {
-		t.Fatalf("count: %+v %v", c, err)
+	admitted, refused, err := r.counts.Get(context.Background(), calendar.Of(at), "3A")
+	if err != nil || admitted != 3 || refused != 5 {
+		t.Fatalf("count: %d admitted, %d refused, %v", admitted, refused, err)
 	}
 	if sc := r.display.last(); sc.Class.Admitted != 3 || sc.Class.Refused != 5 {
 		t.Fatalf("count on screen: %+v", sc.Class)
@@ -225,7 +228,7 @@ func TestScanFlow(t *testing.T) {
 func TestInactivityLocksAndWipes(t *testing.T) {
 	r := newRig(t)
 	r.unlock(t, morning)
-	r.s.Command(Command{Kind: CommandChooseClass, Value: "2B"}, morning)
+	r.s.Command(Command{Kind: CommandChooseClass, Class: "2B"}, morning)
 	r.s.QR(r.set.Case("booster-3of3").Text, morning)
 	person := r.display.last().Result.Person
 	r.s.Tick(morning.Add(10*time.Minute - time.Second))
@@ -250,7 +253,7 @@ func TestStaleTrustData(t *testing.T) {
 	r.trust.stale = true
 	r.trust.v = verify.New(verify.Options{Trust: r.set.Trust, Fresh: func(time.Time) error { return errors.New("keys 25h old") }})
 	r.unlock(t, morning)
-	r.s.Command(Command{Kind: CommandChooseClass, Value: "3A"}, morning)
+	r.s.Command(Command{Kind: CommandChooseClass, Class: "3A"}, morning)
 	if sc := r.display.last(); sc.TrustData.OK || r.light.last() != hardware.SignalAttention {
 		t.Fatalf("stale data not shown: %+v light %v", sc.TrustData, r.light.last())
 	}
@@ -286,8 +289,8 @@ func TestLanguageAndDeviceFailures(t *testing.T) {
 	r := newRig(t)
 	r.light.err = errors.New("gpiochip0 line 17: device busy")
 	r.unlock(t, morning)
-	r.s.Command(Command{Kind: CommandLang, Value: "en"}, morning)
-	r.s.Command(Command{Kind: CommandChooseClass, Value: "3A"}, morning)
+	r.s.Command(Command{Kind: CommandLang, Lang: lang.EN}, morning)
+	r.s.Command(Command{Kind: CommandChooseClass, Class: "3A"}, morning)
 	r.s.QR(r.set.Case("complete-2of2-day121").Text, morning)
 	sc := r.display.last()
 	if sc.Lang != "en" || sc.Result.Reason != "validity ended" {
@@ -301,7 +304,7 @@ func TestLanguageAndDeviceFailures(t *testing.T) {
 	if c := r.display.last().Camera; c.OK || !strings.Contains(c.Message, "Camera disconnected") {
 		t.Fatalf("camera down: %+v", c)
 	}
-	r.s.Command(Command{Kind: CommandLang, Value: "it"}, morning)
+	r.s.Command(Command{Kind: CommandLang, Lang: lang.IT}, morning)
 	if c := r.display.last().Camera; !strings.Contains(c.Message, "Telecamera scollegata") {
 		t.Fatalf("camera down, in Italian: %+v", c)
 	}
@@ -309,8 +312,8 @@ func TestLanguageAndDeviceFailures(t *testing.T) {
 	if c := r.display.last().Camera; !c.OK || c.Message != "" {
 		t.Fatalf("camera back: %+v", c)
 	}
-	r.s.Command(Command{Kind: CommandLang, Value: "xx"}, morning)
-	if r.s.Screen().Lang != "it" {
-		t.Fatal("unknown language accepted")
+	r.s.Command(Command{Kind: CommandLang}, morning) // no language: nothing changes
+	if r.s.Screen().Lang != lang.IT {
+		t.Fatal("an empty language was taken")
 	}
 }

@@ -58,7 +58,7 @@ func TestReasonsCarryNoPersonalData(t *testing.T) {
 	for _, c := range set.Cases {
 		for _, mode := range []verify.Mode{verify.ModeSchool, verify.Mode3G, verify.Mode2G, verify.ModeBooster} {
 			got := v.Check(c.Text, mode, fixtures.Ref)
-			texts := []string{got.Reason.Text(verify.LangIT), got.Reason.Text(verify.LangEN), got.Detail()}
+			texts := []string{string(got.Reason), got.Detail()}
 			if got.Err != nil {
 				texts = append(texts, got.Err.Error())
 			}
@@ -78,7 +78,7 @@ func TestStaleTrustDataRefuses(t *testing.T) {
 	set := fixtures.Load(t)
 	v := verify.New(verify.Options{Trust: set.Trust, Fresh: func(time.Time) error { return errors.New("keys 30 hours old") }})
 	got := v.Check(set.Case("booster-3of3").Text, verify.ModeSchool, fixtures.Ref)
-	if got.Admit || got.Stage != verify.StageTrustData || got.Reason.Text(verify.LangIT) != "dati di verifica non aggiornati" || got.Person != nil {
+	if got.Admit || got.Stage != verify.StageTrustData || got.Reason != verify.ReasonStaleData || got.Person != nil {
 		t.Fatalf("stale data verdict: %+v", got)
 	}
 }

@@ -13,6 +13,7 @@ package verify
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/scuola/kiosk/privacy"
 )
@@ -66,7 +67,8 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	msg := string(e.Stage) + ": " + e.Reason.Text(LangEN)
+	// For engineers, in English: the reason's code reads as words.
+	msg := string(e.Stage) + ": " + strings.ReplaceAll(string(e.Reason), "_", " ")
 	if e.Detail != "" {
 		msg += ": " + e.Detail
 	}

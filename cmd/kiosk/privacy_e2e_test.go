@@ -332,9 +332,9 @@ func waitForCounts(t *testing.T, dir string, day calendar.Day, n int, d time.Dur
 	last := 0
 	for time.Now().Before(deadline) {
 		if s, err := tally.Open(dir); err == nil {
-			c, _ := s.Get(context.Background(), day, "3A")
+			admitted, refused, _ := s.Get(context.Background(), day, "3A")
 			s.Close()
-			last = c.Admitted + c.Refused
+			last = admitted + refused
 			if last >= n {
 				return last
 			}

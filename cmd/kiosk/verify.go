@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/scuola/kiosk/cmd/internal/cli"
+	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/verify"
 	"github.com/scuola/kiosk/verify/revocation"
 	"github.com/scuola/kiosk/verify/trustdata"
@@ -86,7 +87,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	v := verify.New(opts).Check(text, mode, instant)
 	defer v.Person.Wipe()
-	out := verifyOutput{Status: string(v.Status), Admit: v.Admit, Stage: string(v.Stage), Reason: v.Reason.Text(verify.LangIT)}
+	out := verifyOutput{Status: string(v.Status), Admit: v.Admit, Stage: string(v.Stage), Reason: lang.Default.Reason(v.Reason)}
 	if d := v.Detail(); d != "" {
 		out.Reason += " (" + d + ")"
 	}

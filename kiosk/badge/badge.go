@@ -80,12 +80,14 @@ func NewChecker(certDER []byte) (*Checker, error) {
 	return &Checker{kid: s.KID, verifier: v, alg: s.Algorithm()}, nil
 }
 
-// Errors of Check; the message says what, for the delegate's screen.
+// Errors of Check, in English for logs and tools; the entrance session
+// tells them apart with errors.Is and shows the delegate its own words
+// (kiosk/lang).
 var (
-	ErrNotBadge  = errors.New("non è un badge di delega")
-	ErrForged    = errors.New("badge non firmato da questa scuola")
-	ErrExpired   = errors.New("delega scaduta")
-	ErrMalformed = errors.New("badge illeggibile")
+	ErrNotBadge  = errors.New("not a delegation badge")
+	ErrForged    = errors.New("badge not signed by this school")
+	ErrExpired   = errors.New("delegation expired")
+	ErrMalformed = errors.New("badge unreadable")
 )
 
 // Check verifies a badge's signature and its end date against the day.

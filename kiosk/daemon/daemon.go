@@ -23,6 +23,7 @@ import (
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/config"
 	"github.com/scuola/kiosk/kiosk/display"
+	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/kiosk/tally"
 	"github.com/scuola/kiosk/scanner"
 	"github.com/scuola/kiosk/verify/gateway"
@@ -98,7 +99,7 @@ func Run(ctx context.Context, cfg *config.Config, o Options) (err error) {
 
 	trust := o.Trust
 	if trust == nil {
-		lt, err := kiosk.NewLiveTrust(cfg.DataDir, cfg.MaxDataAge)
+		lt, err := trustdata.NewLive(cfg.DataDir, cfg.MaxDataAge)
 		if err != nil {
 			return fmt.Errorf("verification data: %w", err)
 		}
@@ -187,8 +188,8 @@ func Run(ctx context.Context, cfg *config.Config, o Options) (err error) {
 	}
 
 	session := kiosk.New(kiosk.Options{
-		SchoolName: cfg.School.Name, Lang: cfg.School.Lang,
-		Classes: cfg.Classes, Rules: cfg.Rules, Delegations: cfg.Delegations,
+		SchoolName: cfg.School.Name, Lang: lang.Lang(cfg.School.Lang), // checked by config
+		Classes: cfg.Classes, Rules: cfg.Rules, Delegations: delegations(cfg.Delegations),
 		Mode: cfg.Mode, Show: cfg.Display.Show, InactivityLock: cfg.InactivityLock,
 		Badges: checker, Trust: trust, Light: light, Tone: snd, Display: withEcho(screen, o.Echo), Counts: counts, Log: log,
 	})
@@ -207,7 +208,7 @@ func Run(ctx context.Context, cfg *config.Config, o Options) (err error) {
 
 // refresher keeps the data folder up to date from the gateway, reloading
 // the verifier after every sync.
-func refresher(cfg *config.Config, lt *kiosk.LiveTrust, log *slog.Logger) (*trustdata.Refresher, error) {
+func refresher(cfg *config.Config, lt *trustdata.Live, log *slog.Logger) (*trustdata.Refresher, error) {
 	client, err := gateway.New(gateway.Config{BaseURL: cfg.Gateway.URL, CAFile: cfg.Gateway.CA})
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
@@ -224,6 +225,15 @@ func refresher(cfg *config.Config, lt *kiosk.LiveTrust, log *slog.Logger) (*trus
 			}
 		},
 	}, nil
+}
+
+// delegations is the configuration's list as the session looks it up.
+func delegations(list []config.Delegation) kiosk.DelegationList {
+	out := make(kiosk.DelegationList, len(list))
+	for _, d := range list {
+		out[d.ID] = kiosk.Delegation{Name: d.Name, Role: d.Role, ValidUntil: d.ValidUntil, Revoked: d.Revoked}
+	}
+	return out
 }
 
 // badgeChecker reads the school's badge certificate.

@@ -142,10 +142,8 @@ type demoWorld struct {
 // demoTrust is always fresh: its data was made a moment ago.
 type demoTrust struct{ v *verify.Verifier }
 
-func (t demoTrust) Verifier() *verify.Verifier { return t.v }
-func (t demoTrust) Health(time.Time, string) kiosk.Health {
-	return kiosk.Health{OK: true}
-}
+func (t demoTrust) Verifier() *verify.Verifier                  { return t.v }
+func (t demoTrust) Status(time.Time) (loaded bool, stale error) { return true, nil }
 
 // newDemoWorld makes the keys and the codes the video shows, in the order
 // a delegate would see them.

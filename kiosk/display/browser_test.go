@@ -269,7 +269,7 @@ func TestScreenInChromium(t *testing.T) {
 		s := st.show(t, "choose-class", testScreen(2, kiosk.StateChooseClass))
 		wantText(t, s, "Scegliere la classe da verificare", "Operatore: Maria Bianchi, collaboratrice scolastica",
 			"3A", "22 iscritti", "verifica fino al 18/02/2022", "3B", "21 iscritti", "4A", "verifica fino al 21/02/2022", "Blocca")
-		if c := st.touch(t, `button[data-class="3B"]`); c != (kiosk.Command{Kind: kiosk.CommandChooseClass, Value: "3B"}) {
+		if c := st.touch(t, `button[data-class="3B"]`); c != (kiosk.Command{Kind: kiosk.CommandChooseClass, Class: "3B"}) {
 			t.Errorf("touching 3B sent %+v", c)
 		}
 	})
@@ -335,7 +335,7 @@ func TestScreenInChromium(t *testing.T) {
 	})
 
 	t.Run("english", func(t *testing.T) {
-		if c := st.touch(t, "#lang"); c != (kiosk.Command{Kind: kiosk.CommandLang, Value: "en"}) {
+		if c := st.touch(t, "#lang"); c != (kiosk.Command{Kind: kiosk.CommandLang, Lang: "en"}) {
 			t.Errorf("the language toggle sent %+v", c)
 		}
 		sc := resultScreen(10, true, "Valid certificate", privacy.NewPerson("Rossi", "Mario", "2012"), time.Now().Add(time.Minute))
@@ -351,7 +351,7 @@ func TestScreenInChromium(t *testing.T) {
 		if c := st.touch(t, "#lock"); c != (kiosk.Command{Kind: kiosk.CommandLock}) {
 			t.Errorf("the lock button sent %+v", c)
 		}
-		if c := st.touch(t, "#lang"); c != (kiosk.Command{Kind: kiosk.CommandLang, Value: "it"}) {
+		if c := st.touch(t, "#lang"); c != (kiosk.Command{Kind: kiosk.CommandLang, Lang: "it"}) {
 			t.Errorf("the language toggle in English sent %+v", c)
 		}
 	})

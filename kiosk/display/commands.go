@@ -14,11 +14,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/scuola/kiosk/kiosk"
+	"github.com/scuola/kiosk/kiosk/lang"
 )
 
 // commandPaths are the touches the page posts, each to "/command/" and its
 // name, and the session's command each becomes: choose-class with
-// {"class": name}, lock with {}, language with {"lang": "it" | "en"}.
+// {"class": name}, lock with {}, language with {"lang": code} (a code of kiosk/lang).
 var commandPaths = map[string]kiosk.CommandKind{
 	"choose-class": kiosk.CommandChooseClass,
 	"lock":         kiosk.CommandLock,
@@ -95,17 +96,21 @@ func parseCommand(kind kiosk.CommandKind, body []byte) (kiosk.Command, error) {
 		if b.Class == nil || b.Lang != nil || !validClassName(*b.Class) {
 			return kiosk.Command{}, errors.New(`choose-class wants {"class": name}, a name of 1 to 64 bytes of printable text`)
 		}
-		return kiosk.Command{Kind: kind, Value: *b.Class}, nil
+		return kiosk.Command{Kind: kind, Class: *b.Class}, nil
 	case kiosk.CommandLock:
 		if b.Class != nil || b.Lang != nil {
 			return kiosk.Command{}, errors.New("lock wants {}")
 		}
 		return kiosk.Command{Kind: kind}, nil
 	case kiosk.CommandLang:
-		if b.Lang == nil || b.Class != nil || (*b.Lang != "it" && *b.Lang != "en") {
-			return kiosk.Command{}, errors.New(`language wants {"lang": "it" or "en"}`)
+		if b.Lang == nil || b.Class != nil {
+			return kiosk.Command{}, errors.New(`language wants {"lang": code}`)
 		}
-		return kiosk.Command{Kind: kind, Value: *b.Lang}, nil
+		l, err := lang.Parse(*b.Lang)
+		if err != nil {
+			return kiosk.Command{}, fmt.Errorf("language: %w", err)
+		}
+		return kiosk.Command{Kind: kind, Lang: l}, nil
 	default:
 		return kiosk.Command{}, fmt.Errorf("unknown command %d", kind)
 	}

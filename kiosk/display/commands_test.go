@@ -7,12 +7,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/scuola/kiosk/kiosk"
+	"github.com/scuola/kiosk/kiosk/lang"
 )
 
 const (
-	choose = kiosk.CommandChooseClass
-	lock   = kiosk.CommandLock
-	lang   = kiosk.CommandLang
+	choose   = kiosk.CommandChooseClass
+	lock     = kiosk.CommandLock
+	language = kiosk.CommandLang
 )
 
 func TestParseCommand(t *testing.T) {
@@ -22,11 +23,11 @@ func TestParseCommand(t *testing.T) {
 		body string
 		want kiosk.Command
 	}{
-		{choose, `{"class":"3A"}`, kiosk.Command{Kind: choose, Value: "3A"}},
-		{choose, ` {"class": "2ª B – primaria"} `, kiosk.Command{Kind: choose, Value: "2ª B – primaria"}},
+		{choose, `{"class":"3A"}`, kiosk.Command{Kind: choose, Class: "3A"}},
+		{choose, ` {"class": "2ª B – primaria"} `, kiosk.Command{Kind: choose, Class: "2ª B – primaria"}},
 		{lock, `{}`, kiosk.Command{Kind: lock}},
-		{lang, `{"lang":"en"}`, kiosk.Command{Kind: lang, Value: "en"}},
-		{lang, `{"lang":"it"}`, kiosk.Command{Kind: lang, Value: "it"}},
+		{language, `{"lang":"en"}`, kiosk.Command{Kind: language, Lang: "en"}},
+		{language, `{"lang":"it"}`, kiosk.Command{Kind: language, Lang: "it"}},
 
 		{choose, ``, refused},
 		{choose, `{}`, refused},
@@ -42,9 +43,9 @@ func TestParseCommand(t *testing.T) {
 		{choose, `["3A"]`, refused},
 		{lock, ``, refused},
 		{lock, `{"class":"3A"}`, refused},
-		{lang, `{"lang":"de"}`, refused},
-		{lang, `{"lang":"EN"}`, refused},
-		{lang, `{}`, refused},
+		{language, `{"lang":"de"}`, refused},
+		{language, `{"lang":"EN"}`, refused},
+		{language, `{}`, refused},
 		{kiosk.CommandKind(99), `{}`, refused},
 	} {
 		got, err := parseCommand(tc.kind, []byte(tc.body))
@@ -66,8 +67,8 @@ func FuzzParseCommand(f *testing.F) {
 		{choose, `{"class":"3A"}`},
 		{choose, `{"class":"2ª B"}`},
 		{lock, `{}`},
-		{lang, `{"lang":"en"}`},
-		{lang, `{"lang":"it","x":1}`},
+		{language, `{"lang":"en"}`},
+		{language, `{"lang":"it","x":1}`},
 		{choose, `{"class":"\ud800"}`},
 		{lock, `null`},
 	} {
@@ -90,17 +91,17 @@ func FuzzParseCommand(f *testing.F) {
 		var again []byte // what the page posts for c: JSON.stringify of its field
 		switch c.Kind {
 		case choose:
-			if !utf8.ValidString(c.Value) || strings.TrimSpace(c.Value) == "" || len(c.Value) > maxClassName {
+			if !utf8.ValidString(c.Class) || strings.TrimSpace(c.Class) == "" || len(c.Class) > maxClassName || c.Lang != "" {
 				t.Fatalf("accepted %+v", c)
 			}
-			again, _ = json.Marshal(map[string]string{"class": c.Value})
-		case lang:
-			if c.Value != "it" && c.Value != "en" {
+			again, _ = json.Marshal(map[string]string{"class": c.Class})
+		case language:
+			if _, err := lang.Parse(string(c.Lang)); err != nil || c.Class != "" {
 				t.Fatalf("accepted %+v", c)
 			}
-			again, _ = json.Marshal(map[string]string{"lang": c.Value})
+			again, _ = json.Marshal(map[string]string{"lang": string(c.Lang)})
 		case lock:
-			if c.Value != "" {
+			if c != (kiosk.Command{Kind: lock}) {
 				t.Fatalf("accepted %+v", c)
 			}
 			again = []byte("{}")
@@ -119,8 +120,8 @@ func TestServerCommands(t *testing.T) {
 		path, body string
 		want       kiosk.Command
 	}{
-		{"/command/choose-class", `{"class":"3B"}`, kiosk.Command{Kind: choose, Value: "3B"}},
-		{"/command/language", `{"lang":"en"}`, kiosk.Command{Kind: lang, Value: "en"}},
+		{"/command/choose-class", `{"class":"3B"}`, kiosk.Command{Kind: choose, Class: "3B"}},
+		{"/command/language", `{"lang":"en"}`, kiosk.Command{Kind: language, Lang: "en"}},
 		{"/command/lock", `{}`, kiosk.Command{Kind: lock}},
 	} {
 		resp, _ := request{method: "POST", path: rq.path, body: rq.body, header: jsonHeader}.do(t, base)

@@ -142,7 +142,7 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 	if resp, _ := (request{method: "POST", path: "/command/choose-class", body: body, header: own}).do(t, base); resp.StatusCode != 204 {
 		t.Fatalf("the page's own POST: %s", resp.Status)
 	}
-	if c := <-s.Commands(); c != (kiosk.Command{Kind: kiosk.CommandChooseClass, Value: "3A"}) {
+	if c := <-s.Commands(); c != (kiosk.Command{Kind: kiosk.CommandChooseClass, Class: "3A"}) {
 		t.Errorf("command %+v", c)
 	}
 }

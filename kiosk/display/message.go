@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/scuola/kiosk/kiosk"
+	"github.com/scuola/kiosk/kiosk/lang"
 )
 
 // The types below are the JSON the page receives, built field by field from
@@ -16,7 +17,7 @@ import (
 
 type screenMessage struct {
 	Seq      uint64           `json:"seq"`
-	Lang     string           `json:"lang"`
+	Lang     lang.Lang        `json:"lang"`
 	State    kiosk.State      `json:"state"`
 	School   string           `json:"school"`
 	Operator *operatorMessage `json:"operator,omitempty"`
@@ -86,7 +87,7 @@ type partMessage struct {
 func encodeScreen(sc kiosk.Screen, now time.Time) ([]byte, error) {
 	m := screenMessage{
 		Seq:    sc.Seq,
-		Lang:   language(sc.Lang),
+		Lang:   sc.Lang,
 		State:  sc.State,
 		School: sc.School,
 		Notice: sc.Notice,
@@ -133,13 +134,4 @@ func encodeScreen(sc kiosk.Screen, now time.Time) ([]byte, error) {
 		}
 	}
 	return json.Marshal(m)
-}
-
-// language is the page's language for a Screen's Lang: Italian unless
-// English is asked for.
-func language(lang string) string {
-	if lang == "en" {
-		return "en"
-	}
-	return "it"
 }

@@ -1,12 +1,15 @@
 package display
 
 import (
+	"bytes"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/scuola/kiosk/kiosk"
+	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/privacy"
 )
 
@@ -67,11 +70,11 @@ func TestPersonOnlyInResultUntilItsEnd(t *testing.T) {
 
 func TestMessageCarriesTheScreen(t *testing.T) {
 	sc := testScreen(3, kiosk.StateReady)
-	sc.Lang = "fr"
+	sc.Lang = lang.EN
 	sc.TrustData = kiosk.Health{OK: false, Message: "dati di verifica non aggiornati"}
 	sc.Notice = "Badge non valido"
 	m, _ := decode(t, sc, t0)
-	if m.Seq != 3 || m.Lang != "it" || m.State != kiosk.StateReady || m.Notice != "Badge non valido" {
+	if m.Seq != 3 || m.Lang != lang.EN || m.State != kiosk.StateReady || m.Notice != "Badge non valido" {
 		t.Errorf("header fields: %+v", m)
 	}
 	if m.Operator == nil || *m.Operator != (operatorMessage{Name: "Maria Bianchi", Role: "collaboratrice scolastica"}) {
@@ -113,5 +116,32 @@ func TestPublishKeepsItsOwnCopy(t *testing.T) {
 	p.Wipe() // the session's wipe must reach the published copy
 	if m, _ := decode(t, got, time.Now()); m.Result.Person != nil {
 		t.Errorf("a wiped person is still sent: %+v", m.Result.Person)
+	}
+}
+
+// The page holds no words of its own: every label of index.html and every
+// key screen.js says exists in the tables of every language.
+func TestPageWordsAreInTheTables(t *testing.T) {
+	html, _ := assets.ReadFile("assets/index.html")
+	js, _ := assets.ReadFile("assets/screen.js")
+	var keys []string
+	for _, m := range regexp.MustCompile(`data-label="([^"]+)"`).FindAllSubmatch(html, -1) {
+		keys = append(keys, string(m[1]))
+	}
+	for _, m := range regexp.MustCompile(`say\("([^"]+)"`).FindAllSubmatch(js, -1) {
+		keys = append(keys, string(m[1]))
+	}
+	if len(keys) < 20 {
+		t.Fatalf("found only %d keys: the patterns no longer match the page", len(keys))
+	}
+	for l, words := range lang.Screen() {
+		for _, k := range keys {
+			if words[k] == "" {
+				t.Errorf("%s: the page says %q, the table has no such word", l, k)
+			}
+		}
+	}
+	if !bytes.HasPrefix(wordsScript(), []byte("window.kioskWords = {")) {
+		t.Errorf("words.js: %.40s", wordsScript())
 	}
 }

@@ -124,6 +124,7 @@ func (s *Server) handler() http.Handler {
 	mux.Handle("GET /{$}", serveAsset("index.html", "text/html; charset=utf-8"))
 	mux.Handle("GET /screen.css", serveAsset("screen.css", "text/css; charset=utf-8"))
 	mux.Handle("GET /screen.js", serveAsset("screen.js", "text/javascript; charset=utf-8"))
+	mux.Handle("GET /words.js", serveBytes(wordsScript(), "text/javascript; charset=utf-8"))
 	mux.HandleFunc("GET /events", s.serveEvents)
 	for name, kind := range commandPaths {
 		mux.Handle("POST /command/"+name, s.serveCommand(kind))

@@ -83,14 +83,15 @@ func (s *Store) Add(ctx context.Context, day calendar.Day, class string, admitte
 }
 
 // Get returns a class's count on a day (zero when nothing was counted).
-func (s *Store) Get(ctx context.Context, day calendar.Day, class string) (Count, error) {
-	c := Count{Day: day, Class: class}
-	err := s.db.QueryRowContext(ctx, `SELECT admitted, refused FROM class_day_counts WHERE day = ? AND class = ?`,
-		day.String(), class).Scan(&c.Admitted, &c.Refused)
+// It answers in plain numbers so that the entrance session's Counter
+// interface needs nothing of this package.
+func (s *Store) Get(ctx context.Context, day calendar.Day, class string) (admitted, refused int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT admitted, refused FROM class_day_counts WHERE day = ? AND class = ?`,
+		day.String(), class).Scan(&admitted, &refused)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, nil
+		return 0, 0, nil
 	}
-	return c, err
+	return admitted, refused, err
 }
 
 // Day returns every class's count on a day, by class name.

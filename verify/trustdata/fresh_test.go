@@ -24,8 +24,7 @@ func TestFreshnessBoundary(t *testing.T) {
 		t.Fatalf("at 24h: %s at %s (%v)", got.Status, got.Stage, got.Err)
 	}
 	got := v.Check(text, verify.ModeSchool, fixtures.Ref.Add(24*time.Hour+time.Second))
-	if got.Admit || got.Status != verify.StatusNotValid || got.Stage != verify.StageTrustData || got.Reason != verify.ReasonStaleData ||
-		got.Reason.Text(verify.LangIT) != "dati di verifica non aggiornati" {
+	if got.Admit || got.Status != verify.StatusNotValid || got.Stage != verify.StageTrustData || got.Reason != verify.ReasonStaleData {
 		t.Fatalf("at 24h+1s: %+v", got)
 	}
 	const want = "signer keys last confirmed 24h0m1s ago (maximum 24h); settings last confirmed 24h0m1s ago (maximum 24h); revocation list last confirmed 24h0m1s ago (maximum 24h)"

@@ -4,81 +4,21 @@
 "use strict";
 
 (() => {
-  // The page's own words; the kiosk sends its texts (reason, notice, health
-  // messages) already in the screen's language.
-  const words = {
-    it: {
-      starting: "Avvio in corso…",
-      lock: "Blocca",
-      lockedTitle: "Bloccato",
-      lockedHint: "Mostrare il badge di delega alla telecamera",
-      chooseTitle: "Scegliere la classe da verificare",
-      noClasses: "Nessuna classe in verifica quotidiana oggi",
-      readyPrompt: "Inquadrare il QR del certificato",
-      operator: "Operatore",
-      class: "Classe",
-      enrolled: (n) => (n === 1 ? "1 iscritto" : n + " iscritti"),
-      checkUntil: (d) => "verifica fino al " + d,
-      verified: (n, of) => "verificati " + n + " / " + of,
-      tally: (a, r) => "ammessi " + a + " · non ammessi " + r,
-      admit: "AMMESSO",
-      deny: "NON AMMESSO",
-      dateOfBirth: "Data di nascita",
-      noPerson: "Nome e data di nascita non leggibili",
-      trustOK: "Dati di verifica aggiornati",
-      trustBad: "Dati di verifica non aggiornati",
-      cameraOK: "Telecamera",
-      cameraBad: "Telecamera non disponibile",
-      audioOK: "Audio",
-      audioBad: "Audio non disponibile",
-      lightOK: "Luce",
-      lightBad: "Luce non disponibile",
-      offline: "Schermo scollegato dal sistema di verifica. Attendere…",
-      commandFailed: "Comando non riuscito: riprovare",
-    },
-    en: {
-      starting: "Starting…",
-      lock: "Lock",
-      lockedTitle: "Locked",
-      lockedHint: "Show the delegation badge to the camera",
-      chooseTitle: "Choose the class to check",
-      noClasses: "No class is under daily checks today",
-      readyPrompt: "Show the certificate's QR code to the camera",
-      operator: "Operator",
-      class: "Class",
-      enrolled: (n) => n + " enrolled",
-      checkUntil: (d) => "checks until " + d,
-      verified: (n, of) => "checked " + n + " / " + of,
-      tally: (a, r) => "admitted " + a + " · not admitted " + r,
-      admit: "ADMITTED",
-      deny: "NOT ADMITTED",
-      dateOfBirth: "Date of birth",
-      noPerson: "Name and date of birth not readable",
-      trustOK: "Verification data up to date",
-      trustBad: "Verification data out of date",
-      cameraOK: "Camera",
-      cameraBad: "Camera unavailable",
-      audioOK: "Audio",
-      audioBad: "Audio unavailable",
-      lightOK: "Light",
-      lightBad: "Light unavailable",
-      offline: "Screen disconnected from the checking system. Please wait…",
-      commandFailed: "The command failed: try again",
-    },
-  };
+  // The page's own words come from the kiosk's text tables (/words.js);
+  // the kiosk sends its other texts (reason, notice, health messages)
+  // already in the screen's language.
+  const { languages, words } = window.kioskWords;
 
   const $ = (id) => document.getElementById(id);
   const body = document.body;
-  let lang = "it";
+  let lang = languages[0];
   let expiry = 0; // timer that clears the result at its Until
   let watchdog = 0; // timer that blanks the page when the stream goes quiet
   let heartbeatMs = 15000;
   let stream = null;
 
-  const say = (key, ...args) => {
-    const w = words[lang][key];
-    return typeof w === "function" ? w(...args) : w;
-  };
+  // say is the word for key, with {0}, {1}… replaced by the arguments.
+  const say = (key, ...args) => words[lang][key].replace(/\{(\d)\}/g, (_, i) => String(args[i]));
 
   const element = (tag, className, text) => {
     const e = document.createElement(tag);
@@ -89,12 +29,13 @@
 
   function applyWords() {
     document.documentElement.lang = lang;
+    document.title = say("title");
     for (const e of document.querySelectorAll("[data-label]")) e.textContent = say(e.dataset.label);
     for (const e of document.querySelectorAll("#lang [data-lang]")) e.classList.toggle("on", e.dataset.lang === lang);
   }
 
   function render(m) {
-    lang = m.lang === "en" ? "en" : "it";
+    lang = languages.includes(m.lang) ? m.lang : languages[0];
     applyWords();
     body.dataset.state = m.state;
     $("school").textContent = m.school || "";
@@ -114,7 +55,7 @@
         const b = element("button", "class-button");
         b.type = "button";
         b.dataset.class = c.name;
-        b.append(element("span", "name", c.name), element("span", "meta", say("enrolled", c.enrolled)));
+        b.append(element("span", "name", c.name), element("span", "meta", c.enrolled === 1 ? say("enrolledOne") : say("enrolled", c.enrolled)));
         if (c.verificationUntil) b.append(element("span", "meta", say("checkUntil", c.verificationUntil)));
         b.addEventListener("click", () => command("choose-class", { class: c.name }));
         return b;
@@ -234,7 +175,12 @@
   }
 
   $("lock").addEventListener("click", () => command("lock", {}));
-  $("lang").addEventListener("click", () => command("language", { lang: lang === "it" ? "en" : "it" }));
+  for (const l of languages) {
+    const e = element("span", "", l.toUpperCase());
+    e.dataset.lang = l;
+    $("lang").append(e);
+  }
+  $("lang").addEventListener("click", () => command("language", { lang: languages[(languages.indexOf(lang) + 1) % languages.length] }));
   applyWords();
   connect();
 })();

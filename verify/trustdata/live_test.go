@@ -1,9 +1,8 @@
-package kiosk
+package trustdata_test
 
 import (
 	"context"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,16 +16,17 @@ import (
 
 // From an empty folder (nobody admitted, the screen says why) to a synced
 // one (admitted), to an old one (refused again).
-func TestLiveTrust(t *testing.T) {
+func TestLive(t *testing.T) {
+	morning := fixtures.Ref // 8:00 in Rome, 15 February 2022
 	set := fixtures.Load(t)
 	dir := filepath.Join(t.TempDir(), "data")
-	lt, err := NewLiveTrust(dir, 24*time.Hour)
+	lt, err := trustdata.NewLive(dir, 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
 	booster := set.Case("booster-3of3").Text
-	if h := lt.Health(morning, "it"); h.OK || !strings.Contains(h.Message, "assenti") {
-		t.Fatalf("empty folder: %+v", h)
+	if loaded, _ := lt.Status(morning); loaded {
+		t.Fatal("empty folder: loaded")
 	}
 	if v := lt.Verifier().Check(booster, verify.ModeSchool, morning); v.Admit || v.Stage != verify.StageTrustData {
 		t.Fatalf("empty folder admitted: %s %s", v.Status, v.Stage)
@@ -49,8 +49,8 @@ func TestLiveTrust(t *testing.T) {
 	if err := lt.Reload(); err != nil {
 		t.Fatal(err)
 	}
-	if h := lt.Health(morning, "en"); !h.OK || h.Message != "Verification data up to date" {
-		t.Fatalf("after the sync: %+v", h)
+	if loaded, stale := lt.Status(morning); !loaded || stale != nil {
+		t.Fatalf("after the sync: loaded %v, stale %v", loaded, stale)
 	}
 	v := lt.Verifier()
 	if got := v.Check(booster, verify.ModeSchool, morning); !got.Admit {
@@ -60,8 +60,8 @@ func TestLiveTrust(t *testing.T) {
 		t.Fatalf("revoked: %s", got.Status)
 	}
 	late := syncedAt.Add(24*time.Hour + time.Second)
-	if h := lt.Health(late, "it"); h.OK || !strings.Contains(h.Message, "non aggiornati") {
-		t.Fatalf("a day later: %+v", h)
+	if loaded, stale := lt.Status(late); !loaded || stale == nil {
+		t.Fatalf("a day later: loaded %v, stale %v", loaded, stale)
 	}
 	if got := v.Check(booster, verify.ModeSchool, late); got.Admit || got.Stage != verify.StageTrustData {
 		t.Fatalf("a day later admitted: %s", got.Status)

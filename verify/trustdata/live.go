@@ -1,4 +1,4 @@
-package kiosk
+package trustdata
 
 import (
 	"errors"
@@ -7,36 +7,35 @@ import (
 	"time"
 
 	"github.com/scuola/kiosk/verify"
-	"github.com/scuola/kiosk/verify/trustdata"
 )
 
-// LiveTrust is the kiosk's trust data: the verifier over the last complete
+// Live is the kiosk's trust data: the verifier over the last complete
 // set in the data folder, replaced after every sync, and its freshness for
 // the screen. It is safe for concurrent use (the refresher reloads it while
 // the session verifies).
-type LiveTrust struct {
+type Live struct {
 	dir    string
 	maxAge time.Duration
 
 	mu   sync.RWMutex
-	data *trustdata.Data // nil when the folder holds no complete set
+	data *Data // nil when the folder holds no complete set
 	v    *verify.Verifier
 }
 
-// NewLiveTrust loads the data folder. A folder with no complete set yet is
+// NewLive loads the data folder. A folder with no complete set yet is
 // not an error: the kiosk starts, refuses everyone with "dati di verifica
 // non aggiornati", and admits once the first sync completes.
-func NewLiveTrust(dir string, maxAge time.Duration) (*LiveTrust, error) {
-	t := &LiveTrust{dir: dir, maxAge: maxAge}
-	if err := t.Reload(); err != nil && !errors.Is(err, trustdata.ErrNoData) {
+func NewLive(dir string, maxAge time.Duration) (*Live, error) {
+	t := &Live{dir: dir, maxAge: maxAge}
+	if err := t.Reload(); err != nil && !errors.Is(err, ErrNoData) {
 		return nil, err
 	}
 	return t, nil
 }
 
 // Reload reads the folder again (after a sync) and swaps the verifier.
-func (t *LiveTrust) Reload() error {
-	d, err := trustdata.Load(t.dir)
+func (t *Live) Reload() error {
+	d, err := Load(t.dir)
 	if err != nil {
 		t.mu.Lock()
 		if t.v == nil {
@@ -53,22 +52,20 @@ func (t *LiveTrust) Reload() error {
 }
 
 // Verifier implements Trust.
-func (t *LiveTrust) Verifier() *verify.Verifier {
+func (t *Live) Verifier() *verify.Verifier {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	return t.v
 }
 
-// Health implements Trust: up to date, or why not.
-func (t *LiveTrust) Health(at time.Time, lang string) Health {
+// Status says whether a complete set is loaded and, if it is, why it is
+// too old to admit anyone at the instant (nil when it is fresh).
+func (t *Live) Status(at time.Time) (loaded bool, stale error) {
 	t.mu.RLock()
 	d := t.data
 	t.mu.RUnlock()
 	if d == nil {
-		return Health{OK: false, Message: txtNoTrustData.in(lang)}
+		return false, nil
 	}
-	if err := d.Stale(at, t.maxAge); err != nil {
-		return Health{OK: false, Message: txtStaleTrustData.in(lang)}
-	}
-	return Health{OK: true, Message: txtTrustDataOK.in(lang)}
+	return true, d.Stale(at, t.maxAge)
 }

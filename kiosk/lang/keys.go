@@ -1,0 +1,28 @@
+package lang
+
+// The texts the entrance session puts on the screen. Their words are in
+// the tables (it.go, en.go); the screen page's own labels are keys under
+// "screen." that only the page uses.
+const (
+	Locked        Key = "notice.locked"
+	ChooseClass   Key = "notice.choose_class"
+	NoClasses     Key = "notice.no_classes"
+	UnknownClass  Key = "notice.unknown_class"
+	Inactivity    Key = "notice.inactivity"
+	DayChanged    Key = "notice.day_changed"
+	CountNotSaved Key = "notice.count_not_saved"
+
+	BadgeForged  Key = "badge.forged"
+	BadgeBad     Key = "badge.unreadable"
+	BadgeExpired Key = "badge.expired"
+	BadgeRevoked Key = "badge.revoked"
+	BadgeUnknown Key = "badge.unknown"
+
+	TrustDataOK    Key = "trust.ok"
+	TrustDataStale Key = "trust.stale"
+	TrustDataNone  Key = "trust.none"
+
+	CameraDown Key = "device.camera_down"
+	AudioDown  Key = "device.audio_down"
+	LightDown  Key = "device.light_down"
+)
