@@ -41,8 +41,8 @@ type Session struct {
 
 	screen       Screen
 	day          calendar.Day
-	classes      []school.Verification // under daily verification on day
-	class        *school.Verification  // chosen class
+	classes      []school.Status // under daily verification on day
+	class        *school.Status  // chosen class
 	lastActivity time.Time
 	// resultUntil is when the result on screen (and its person) goes.
 	resultUntil time.Time
@@ -296,7 +296,7 @@ func (s *Session) toChooseClass(at time.Time) {
 	s.publish()
 }
 
-func (s *Session) chooseClass(v *school.Verification) {
+func (s *Session) chooseClass(v *school.Status) {
 	s.class = v
 	admitted, refused, err := s.o.Counts.Get(context.Background(), s.day, v.Class.Name)
 	if err != nil {
@@ -336,7 +336,7 @@ func (s *Session) refreshDay(at time.Time) {
 	s.day = d
 	s.classes = school.UnderVerification(s.o.Classes, s.o.Rules, d)
 	if s.classes == nil {
-		s.classes = []school.Verification{}
+		s.classes = []school.Status{}
 	}
 	s.screen.Classes = s.choices()
 	if changed && s.screen.State != StateLocked {

@@ -9,7 +9,9 @@
 package school
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/scuola/kiosk/verify/calendar"
@@ -62,39 +64,104 @@ type RuleSet struct {
 	// EpisodeGapDays: a further case counts toward the same episode only if
 	// it is found within this many days of the previous one.
 	EpisodeGapDays int
-	// Levels are the per-level thresholds; a level absent from the map (or
-	// with Threshold 0) is never under daily verification.
+	// Levels are the per-level rules; a level absent from the map has no
+	// measure under this rule set.
 	Levels map[Level]LevelRule
 }
 
-// LevelRule says when a class of a level is under daily verification.
+// LevelRule is what the law sets for the classes of one level.
 type LevelRule struct {
-	// Threshold is the number of cases in one episode from which the
-	// eligible pupils attend with daily verification.
+	// Threshold and Days are the short form of one step: daily
+	// verification from Threshold cases in an episode until Days days
+	// after its last case (0: none).
 	Threshold int
-	// Days is the length of the verification window, counted from the day
-	// of the last case (that day plus Days, included).
-	Days int
+	Days      int
+	// Steps are the full form: each measure, the episode sizes it applies
+	// to and its length.
+	Steps []Step
 }
 
-// DefaultRuleSets are the rules of 2022: DL 5/2022 art. 6 from 5 February
-// (primaria from 5 cases, secondaria and IeFP from 2, daily verification for
-// 5 days; infanzia is suspended instead, never verified), then DL 24/2022
-// from 1 April (presence with FFP2 for everyone, no daily verification).
+// Step is one measure of a level: it applies to an episode of at least
+// MinCases cases (and at most MaxCases, when that is not 0), from the
+// episode's first case until Days days after its last one, included. When
+// several steps apply on a day, the strictest wins; so "daily verification
+// for 5 days, then autosorveglianza until the tenth" is two steps.
+type Step struct {
+	MinCases, MaxCases int
+	Measure            Measure
+	Days               int
+}
+
+// Measure is what the law sets for a class on a day.
+type Measure string
+
+// The measures, from the mildest.
+const (
+	None Measure = "none"
+	// Autosorveglianza: lessons in presence, FFP2 masks for everyone over 6.
+	Autosorveglianza Measure = "autosorveglianza"
+	// DailyVerification: the eligible pupils attend after a check at the
+	// entrance each day; the others learn at a distance.
+	DailyVerification Measure = "daily_verification"
+	// Suspended: no lessons in presence for the class.
+	Suspended Measure = "suspended"
+)
+
+// Measures lists the measures, from the mildest, for validation and the
+// documentation.
+var Measures = []Measure{None, Autosorveglianza, DailyVerification, Suspended}
+
+// ParseMeasure checks a measure's name.
+func ParseMeasure(s string) (Measure, error) {
+	for _, m := range Measures {
+		if string(m) == s {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("unknown measure %q (want %v)", s, Measures)
+}
+
+// stricter reports whether a is a stricter measure than b.
+func stricter(a, b Measure) bool { return slices.Index(Measures, a) > slices.Index(Measures, b) }
+
+// steps is every step of the level rule, the short form included.
+func (lr LevelRule) steps() []Step {
+	if lr.Threshold <= 0 {
+		return lr.Steps
+	}
+	return append([]Step{{MinCases: lr.Threshold, Measure: DailyVerification, Days: lr.Days}}, lr.Steps...)
+}
+
+// DefaultRuleSets are the rules of 2022. DL 5/2022 art. 6 from 5 February:
+// in infanzia, up to 4 cases autosorveglianza for the educators for 10 days
+// after the last case, from 5 the section is suspended for 5 days; in
+// primaria, from 1 case autosorveglianza for 10 days, from 5 daily
+// verification for the first 5 of them; in secondaria and IeFP the same
+// from 2 cases. DL 24/2022 from 1 April: from 4 cases autosorveglianza for
+// everyone for 10 days, never daily verification.
 func DefaultRuleSets() []RuleSet {
-	v := LevelRule{Threshold: 0}
+	watch := Step{MinCases: 1, Measure: Autosorveglianza, Days: 10}
+	verifyFrom := func(n int) LevelRule {
+		return LevelRule{Steps: []Step{watch, {MinCases: n, Measure: DailyVerification, Days: 5}}}
+	}
+	dl24 := LevelRule{Steps: []Step{{MinCases: 4, Measure: Autosorveglianza, Days: 10}}}
 	return []RuleSet{
 		{
 			Name: "DL 5/2022 art. 6", From: calendar.Date(2022, 2, 5), EpisodeGapDays: 5,
 			Levels: map[Level]LevelRule{
-				Infanzia:    v,
-				Primaria:    {Threshold: 5, Days: 5},
-				Secondaria1: {Threshold: 2, Days: 5},
-				Secondaria2: {Threshold: 2, Days: 5},
-				IeFP:        {Threshold: 2, Days: 5},
+				Infanzia: {Steps: []Step{
+					{MinCases: 1, MaxCases: 4, Measure: Autosorveglianza, Days: 10},
+					{MinCases: 5, Measure: Suspended, Days: 5},
+				}},
+				Primaria:    verifyFrom(5),
+				Secondaria1: verifyFrom(2),
+				Secondaria2: verifyFrom(2),
+				IeFP:        verifyFrom(2),
 			},
 		},
-		{Name: "DL 24/2022", From: calendar.Date(2022, 4, 1), EpisodeGapDays: 5, Levels: map[Level]LevelRule{}},
+		{Name: "DL 24/2022", From: calendar.Date(2022, 4, 1), EpisodeGapDays: 5, Levels: map[Level]LevelRule{
+			Infanzia: dl24, Primaria: dl24, Secondaria1: dl24, Secondaria2: dl24, IeFP: dl24,
+		}},
 	}
 }
 
@@ -116,6 +183,11 @@ func NewRules(sets []RuleSet) (Rules, error) {
 			if lr.Threshold < 0 || lr.Days < 0 {
 				return nil, fmt.Errorf("rule set %q, level %s: negative threshold or days", s.Name, l)
 			}
+			for j, st := range lr.Steps {
+				if err := st.check(); err != nil {
+					return nil, fmt.Errorf("rule set %q, level %s, step %d: %w", s.Name, l, j+1, err)
+				}
+			}
 		}
 	}
 	return r, nil
@@ -132,53 +204,97 @@ func (r Rules) InForce(day calendar.Day) *RuleSet {
 	return cur
 }
 
-// Verification is a class's daily-verification status on one day.
-type Verification struct {
-	Class *Class
-	// Until is the last day of daily verification.
-	Until calendar.Day
-	// Why says what put the class under verification, for the head
-	// teacher: "5 casi dal 10/02/2022" or "decisione del dirigente".
-	Why string
+// check refuses a step that could never apply or has no measure.
+func (st Step) check() error {
+	switch {
+	case st.MinCases < 1:
+		return errors.New("min_cases must be 1 or more")
+	case st.MaxCases != 0 && st.MaxCases < st.MinCases:
+		return fmt.Errorf("max_cases %d is below min_cases %d", st.MaxCases, st.MinCases)
+	case st.Days < 0 || st.Days > maxDays:
+		return fmt.Errorf("days must be 0 to %d", maxDays)
+	case st.Measure == None || slices.Index(Measures, st.Measure) < 0:
+		return fmt.Errorf("measure %q: want one of %v", st.Measure, Measures[1:])
+	}
+	return nil
 }
 
-// UnderVerification returns the classes under daily verification on a day,
-// in the order given.
-func UnderVerification(classes []Class, rules Rules, day calendar.Day) []Verification {
-	var out []Verification
-	for i := range classes {
-		if v, ok := status(&classes[i], rules, day); ok {
-			out = append(out, v)
+// defaultEpisodeGap is the episode gap of every law so far (5 days).
+const defaultEpisodeGap = 5
+
+// maxDays bounds a measure's length: the law's longest was 10 days.
+const maxDays = 60
+
+// Status is a class's measure on one day.
+type Status struct {
+	Class *Class
+	// Cases is the size of the class's current episode: the chain of
+	// cases, each within the gap of the previous one, that ends with the
+	// latest case on or before the day (0 without any).
+	Cases int
+	// First and Last are the episode's first and last case.
+	First, Last calendar.Day
+	Measure     Measure
+	// Until is the last day of the measure, included (0 for None).
+	Until calendar.Day
+	// ByHeadTeacher: the daily verification is the head teacher's own
+	// decision (VerifyUntil), not the rule set's.
+	ByHeadTeacher bool
+}
+
+// StatusOn applies the rules in force on day to one class. The head
+// teacher's VerifyUntil makes the class verified daily until that day,
+// whatever the rules say; after it, the rules apply without their daily
+// verification, since the head teacher ended it.
+func (r Rules) StatusOn(c *Class, day calendar.Day) Status {
+	st := Status{Class: c, Measure: None}
+	rs := r.InForce(day)
+	gap := defaultEpisodeGap // before any rule set, cases still form episodes
+	if rs != nil {
+		gap = rs.EpisodeGapDays
+	}
+	st.First, st.Last, st.Cases = lastEpisode(c.Cases, day, gap)
+	if c.VerifyUntil != nil && day <= *c.VerifyUntil {
+		st.Measure, st.Until, st.ByHeadTeacher = DailyVerification, *c.VerifyUntil, true
+		return st
+	}
+	if rs == nil || st.Cases == 0 {
+		return st
+	}
+	for _, step := range rs.Levels[c.Level].steps() {
+		end := st.Last + calendar.Day(step.Days)
+		switch {
+		case st.Cases < step.MinCases, step.MaxCases != 0 && st.Cases > step.MaxCases, day > end:
+			continue
+		case step.Measure == DailyVerification && c.VerifyUntil != nil:
+			continue // the head teacher ended it
 		}
+		if stricter(step.Measure, st.Measure) || step.Measure == st.Measure && end > st.Until {
+			st.Measure, st.Until = step.Measure, end
+		}
+	}
+	return st
+}
+
+// Statuses returns every class's measure on a day, in the order given.
+func (r Rules) Statuses(classes []Class, day calendar.Day) []Status {
+	out := make([]Status, len(classes))
+	for i := range classes {
+		out[i] = r.StatusOn(&classes[i], day)
 	}
 	return out
 }
 
-// status applies the rules to one class.
-func status(c *Class, rules Rules, day calendar.Day) (Verification, bool) {
-	if c.VerifyUntil != nil {
-		if day <= *c.VerifyUntil {
-			return Verification{Class: c, Until: *c.VerifyUntil, Why: "decisione del dirigente"}, true
+// UnderVerification returns the classes under daily verification on a day,
+// in the order given.
+func UnderVerification(classes []Class, rules Rules, day calendar.Day) []Status {
+	var out []Status
+	for _, st := range rules.Statuses(classes, day) {
+		if st.Measure == DailyVerification {
+			out = append(out, st)
 		}
-		return Verification{}, false
 	}
-	rs := rules.InForce(day)
-	if rs == nil {
-		return Verification{}, false
-	}
-	lr := rs.Levels[c.Level]
-	if lr.Threshold <= 0 {
-		return Verification{}, false
-	}
-	first, last, n := lastEpisode(c.Cases, day, rs.EpisodeGapDays)
-	if n < lr.Threshold {
-		return Verification{}, false
-	}
-	until := last + calendar.Day(lr.Days)
-	if day > until {
-		return Verification{}, false
-	}
-	return Verification{Class: c, Until: until, Why: fmt.Sprintf("%d casi dal %s", n, first.Italian())}, true
+	return out
 }
 
 // lastEpisode finds, among the cases found up to day, the last episode: the
