@@ -51,6 +51,7 @@ var allowed = map[string][]string{
 	"hardware/tone":           {"hardware"},
 	"hardware/camera":         {},
 
+	"kiosk/clock":   {},
 	"kiosk/lang":    {"verify"},
 	"kiosk/school":  {"verify/calendar"},
 	"kiosk/tally":   {"verify/calendar"},
@@ -68,7 +69,7 @@ var allowed = map[string][]string{
 	"cmd":              {}, // this test only
 	"cmd/internal/cli": {},
 	"cmd/kiosk": {"cmd/internal/cli", "hardware", "hardware/camera", "hardware/gpio",
-		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/daemon", "kiosk/lang", "kiosk/tally",
+		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/daemon", "kiosk/lang", "kiosk/school", "kiosk/tally",
 		"scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
 	"cmd/portal": {"cmd/internal/cli"},
@@ -94,7 +95,7 @@ var external = map[string][]string{
 	"github.com/BurntSushi/toml":         {"kiosk/config"},
 	"modernc.org/sqlite":                 {"kiosk/tally"},
 	"github.com/warthog618/go-gpiocdev":  {"hardware/gpio"},
-	"golang.org/x/sys/unix":              {"hardware/gpio", "hardware/camera", "verify/trustdata"},
+	"golang.org/x/sys/unix":              {"hardware/gpio", "hardware/camera", "kiosk/clock", "verify/trustdata"},
 	"github.com/go-json-experiment/json": {},
 	"github.com/chromedp/chromedp":       {},
 	"github.com/chromedp/cdproto":        {},

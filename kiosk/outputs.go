@@ -32,6 +32,13 @@ type Counter interface {
 	Get(ctx context.Context, day calendar.Day, class string) (admitted, refused int, err error)
 }
 
+// Clock says why the kiosk's own clock cannot be believed at an instant,
+// or nil (kiosk/clock): with a wrong clock an expired certificate passes,
+// so nobody is admitted until it can.
+type Clock interface {
+	Check(at time.Time) error
+}
+
 // Delegations is the head teacher's list of delegations (Allegato A), by
 // the id a badge carries.
 type Delegations interface {

@@ -27,6 +27,7 @@ type Options struct {
 
 	Badges  *badge.Checker
 	Trust   Trust
+	Clock   Clock // nil: the clock is taken as right (tests, the demo)
 	Light   Light
 	Tone    Tone
 	Display Display
@@ -46,6 +47,8 @@ type Session struct {
 	lastActivity time.Time
 	// resultUntil is when the result on screen (and its person) goes.
 	resultUntil time.Time
+	// clockErr is why the clock cannot be believed, nil when it can.
+	clockErr error
 	// down holds the devices known not to work; the screen says so in its
 	// language, and a failing device is logged once.
 	down map[Part]bool
@@ -98,7 +101,7 @@ func (s *Session) QR(text string, at time.Time) {
 // light and tone first (the delegate is waiting), then the screen, then the
 // count, whose fsync may take milliseconds on an SD card.
 func (s *Session) verify(text string, at time.Time) {
-	v := s.o.Trust.Verifier().Check(text, s.o.Mode, at)
+	v := s.check(text, at)
 	s.clearResult()
 	if v.Admit {
 		s.show(hardware.SignalAdmit)
@@ -112,7 +115,7 @@ func (s *Session) verify(text string, at time.Time) {
 	s.screen.Result = &Result{
 		Admit:  v.Admit,
 		Status: string(v.Status),
-		Reason: s.o.Lang.Reason(v.Reason),
+		Reason: s.reason(v),
 		Person: v.Person,
 		Until:  s.resultUntil,
 	}
@@ -130,6 +133,24 @@ func (s *Session) verify(text string, at time.Time) {
 		s.screen.Notice = s.o.Lang.Text(lang.CountNotSaved)
 		s.publish()
 	}
+}
+
+// check verifies a certificate, unless the clock cannot be believed: then
+// the text is not even decoded and the verdict is a refusal.
+func (s *Session) check(text string, at time.Time) verify.Verdict {
+	if s.clockErr != nil {
+		return verify.Verdict{Status: verify.StatusNotValid}
+	}
+	return s.o.Trust.Verifier().Check(text, s.o.Mode, at)
+}
+
+// reason is the phrase for a verdict: the clock's refusal, or the
+// verifier's reason.
+func (s *Session) reason(v verify.Verdict) string {
+	if s.clockErr != nil {
+		return s.o.Lang.Text(lang.ClockUntrusted)
+	}
+	return s.o.Lang.Reason(v.Reason)
 }
 
 // Command handles a touch on the screen.
@@ -373,13 +394,34 @@ func (s *Session) clearResult() {
 }
 
 func (s *Session) refreshHealth(at time.Time) {
+	s.refreshClock(at)
 	if s.o.Trust != nil {
 		s.screen.TrustData = s.trustHealth(at)
 	}
 }
 
-// trustHealth is the status bar's word on the trust data.
+// refreshClock asks the clock whether it can be believed, and logs when
+// that changes (the reason only: nothing of anyone scanned).
+func (s *Session) refreshClock(at time.Time) {
+	if s.o.Clock == nil {
+		return
+	}
+	err := s.o.Clock.Check(at)
+	switch {
+	case err != nil && s.clockErr == nil:
+		s.o.Log.Warn("clock not trusted: refusing everyone", "err", err)
+	case err == nil && s.clockErr != nil:
+		s.o.Log.Info("clock trusted again")
+	}
+	s.clockErr = err
+}
+
+// trustHealth is the status bar's word on the trust data, and on the
+// clock the data's freshness is measured with.
 func (s *Session) trustHealth(at time.Time) Health {
+	if s.clockErr != nil {
+		return Health{OK: false, Message: s.o.Lang.Text(lang.ClockUntrustedStatus)}
+	}
 	switch loaded, stale := s.o.Trust.Status(at); {
 	case !loaded:
 		return Health{OK: false, Message: s.o.Lang.Text(lang.TrustDataNone)}

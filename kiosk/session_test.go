@@ -267,6 +267,39 @@ func TestStaleTrustData(t *testing.T) {
 	}
 }
 
+// fakeClock is a clock the test believes or not.
+type fakeClock struct{ err error }
+
+func (c *fakeClock) Check(time.Time) error { return c.err }
+
+// A clock that cannot be believed refuses everyone with its own reason,
+// without decoding the certificate, keeps the light amber and says so in
+// the status bar; once confirmed, the same certificate is admitted.
+func TestUntrustedClock(t *testing.T) {
+	r := newRig(t)
+	clk := &fakeClock{err: errors.New("clock: not confirmed since start")}
+	r.s.o.Clock = clk
+	r.unlock(t, morning)
+	r.s.Command(Command{Kind: CommandChooseClass, Class: "3A"}, morning)
+	if sc := r.display.last(); sc.TrustData.OK || !strings.Contains(sc.TrustData.Message, "Orologio non affidabile") || r.light.last() != hardware.SignalAttention {
+		t.Fatalf("untrusted clock not shown: %+v light %v", sc.TrustData, r.light.last())
+	}
+	asked := r.trust.asked
+	r.s.QR(r.set.Case("booster-3of3").Text, morning)
+	if res := r.display.last().Result; res.Admit || res.Reason != "orologio non affidabile" || res.Person != nil || r.trust.asked != asked {
+		t.Fatalf("verified with an untrusted clock: %+v", res)
+	}
+	r.s.Tick(morning.Add(6 * time.Second))
+	if r.light.last() != hardware.SignalAttention {
+		t.Fatal("light not amber while the clock is untrusted")
+	}
+	clk.err = nil
+	r.s.QR(r.set.Case("booster-3of3").Text, morning.Add(7*time.Second))
+	if res := r.display.last().Result; !res.Admit || !r.display.last().TrustData.OK {
+		t.Fatalf("not admitted once the clock is trusted: %+v", res)
+	}
+}
+
 func TestOneClassIsChosenByItselfAndANewDayAsksAgain(t *testing.T) {
 	day := calendar.Of(morning)
 	until := day

@@ -20,6 +20,9 @@ var english = table{
 	TrustDataStale: "Verification data out of date: nobody can be admitted",
 	TrustDataNone:  "No verification data yet: connect to the network",
 
+	ClockUntrusted:       "clock not reliable",
+	ClockUntrustedStatus: "Clock not reliable: nobody can be admitted until the time is confirmed",
+
 	CameraDown: "Camera disconnected: plug it back in, it restarts by itself",
 	AudioDown:  "No audio: carrying on silently",
 	LightDown:  "No light: watch the screen",

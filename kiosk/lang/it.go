@@ -20,6 +20,9 @@ var italian = table{
 	TrustDataStale: "Dati di verifica non aggiornati: nessuno può essere ammesso",
 	TrustDataNone:  "Dati di verifica assenti: collegare alla rete",
 
+	ClockUntrusted:       "orologio non affidabile",
+	ClockUntrustedStatus: "Orologio non affidabile: nessuno può essere ammesso finché l'ora non è confermata",
+
 	CameraDown: "Telecamera scollegata: ricollegarla, riparte da sola",
 	AudioDown:  "Audio assente: si prosegue in silenzio",
 	LightDown:  "Luce assente: guardare lo schermo",

@@ -22,6 +22,9 @@ const (
 	TrustDataStale Key = "trust.stale"
 	TrustDataNone  Key = "trust.none"
 
+	ClockUntrusted       Key = "clock.untrusted"        // the verdict's reason
+	ClockUntrustedStatus Key = "clock.untrusted_status" // the status bar
+
 	CameraDown Key = "device.camera_down"
 	AudioDown  Key = "device.audio_down"
 	LightDown  Key = "device.light_down"
