@@ -5,7 +5,7 @@ import "testing"
 func TestNames(t *testing.T) {
 	for v, want := range map[interface{ String() string }]string{
 		SignalOff: "off", SignalAdmit: "admit", SignalDeny: "deny", SignalAttention: "attention", Signal(7): "Signal(7)",
-		SoundAdmit: "admit", SoundDeny: "deny", Sound(0): "Sound(0)",
+		SoundAdmit: "admit", SoundDeny: "deny", SoundChecked: "checked", Sound(0): "Sound(0)",
 	} {
 		if got := v.String(); got != want {
 			t.Errorf("%#v.String() = %q, want %q", v, got, want)

@@ -10,6 +10,9 @@ type Sound uint8
 const (
 	SoundAdmit Sound = iota + 1 // two short rising notes
 	SoundDeny                   // one longer low buzz
+	// SoundChecked is the discreet mode's one soft note for every result:
+	// classmates in the queue hear that a check happened, not its outcome.
+	SoundChecked
 )
 
 // String returns the sound's English name, for logs.
@@ -19,6 +22,8 @@ func (s Sound) String() string {
 		return "admit"
 	case SoundDeny:
 		return "deny"
+	case SoundChecked:
+		return "checked"
 	}
 	return "Sound(" + strconv.Itoa(int(s)) + ")"
 }

@@ -25,14 +25,19 @@ type Options struct {
 	Show           time.Duration // how long a result stays on screen
 	InactivityLock time.Duration
 
-	Badges  *badge.Checker
-	Trust   Trust
-	Clock   Clock // nil: the clock is taken as right (tests, the demo)
-	Light   Light
-	Tone    Tone
-	Display Display
-	Counts  Counter
-	Log     *slog.Logger
+	Badges *badge.Checker
+	Trust  Trust
+	Clock  Clock // nil: the clock is taken as right (tests, the demo)
+	// Discreet keeps a pupil's result from the classmates behind: one soft
+	// tone for every result, and a revoked certificate read as not valid.
+	// The light's lines face the delegate (hardware/gpio's Checked line is
+	// the pupils').
+	Discreet bool
+	Light    Light
+	Tone     Tone
+	Display  Display
+	Counts   Counter
+	Log      *slog.Logger
 }
 
 // Session is the entrance session. It is not safe for concurrent use: one
@@ -105,10 +110,10 @@ func (s *Session) verify(text string, at time.Time) {
 	s.clearResult()
 	if v.Admit {
 		s.show(hardware.SignalAdmit)
-		s.play(hardware.SoundAdmit)
+		s.play(s.sound(hardware.SoundAdmit))
 	} else {
 		s.show(hardware.SignalDeny)
-		s.play(hardware.SoundDeny)
+		s.play(s.sound(hardware.SoundDeny))
 	}
 	s.resultUntil = at.Add(s.o.Show)
 	s.screen.State = StateResult
@@ -147,10 +152,22 @@ func (s *Session) check(text string, at time.Time) verify.Verdict {
 // reason is the phrase for a verdict: the clock's refusal, or the
 // verifier's reason.
 func (s *Session) reason(v verify.Verdict) string {
-	if s.clockErr != nil {
+	switch {
+	case s.clockErr != nil:
 		return s.o.Lang.Text(lang.ClockUntrusted)
+	case s.o.Discreet && v.Reason == verify.ReasonRevoked:
+		return s.o.Lang.Text(lang.NotValid) // as the official verifier shows it
 	}
 	return s.o.Lang.Reason(v.Reason)
+}
+
+// sound is the tone of a result: its own, or in discreet mode the one soft
+// note of every result.
+func (s *Session) sound(snd hardware.Sound) hardware.Sound {
+	if s.o.Discreet {
+		return hardware.SoundChecked
+	}
+	return snd
 }
 
 // Command handles a touch on the screen.
@@ -297,7 +314,7 @@ func (s *Session) badge(text string, at time.Time) {
 }
 
 func (s *Session) refuseBadge(t lang.Key) {
-	s.play(hardware.SoundDeny)
+	s.play(s.sound(hardware.SoundDeny))
 	s.notice(t)
 }
 

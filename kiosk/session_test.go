@@ -267,6 +267,28 @@ func TestStaleTrustData(t *testing.T) {
 	}
 }
 
+// Discreet mode: one soft tone for both results, the light still tells
+// the delegate, and a revoked certificate reads as not valid.
+func TestDiscreetMode(t *testing.T) {
+	r := newRig(t)
+	r.s.o.Discreet = true
+	r.unlock(t, morning)
+	r.s.Command(Command{Kind: CommandChooseClass, Class: "3A"}, morning)
+	r.s.QR(r.set.Case("booster-3of3").Text, morning)
+	if r.light.last() != hardware.SignalAdmit {
+		t.Fatalf("admit light: %v", r.light.last())
+	}
+	r.s.QR(r.set.Case("revoked").Text, morning.Add(time.Second))
+	res := r.display.last().Result
+	if res.Admit || res.Status != string(verify.StatusRevoked) || res.Reason != "certificato non valido" || r.light.last() != hardware.SignalDeny {
+		t.Fatalf("revoked in discreet mode: %+v, light %v", res, r.light.last())
+	}
+	n := len(r.tone.played)
+	if r.tone.played[n-1] != hardware.SoundChecked || r.tone.played[n-2] != hardware.SoundChecked {
+		t.Fatalf("tones: %v", r.tone.played)
+	}
+}
+
 // fakeClock is a clock the test believes or not.
 type fakeClock struct{ err error }
 

@@ -37,6 +37,10 @@ type Config struct {
 	// NoLine when absent, and then hardware.SignalAttention shows nothing
 	// (the screen says why).
 	Green, Red, Amber int
+	// Checked is an optional light facing the pupils (NoLine for none): it
+	// lights for every result alike, so that the queue sees that a check
+	// happened and not its outcome, while green and red face the delegate.
+	Checked int
 	// ActiveLow is for lights that are on when the line is low.
 	ActiveLow bool
 	// Hold is the longest time green stays on after one SignalAdmit; 0
@@ -48,7 +52,7 @@ type Config struct {
 // green on BCM 17 (header pin 11), red on BCM 27 (pin 13), no amber (BCM
 // 22, pin 15, when fitted), active-high.
 func DefaultConfig() Config {
-	return Config{Chip: DefaultChip, Green: 17, Red: 27, Amber: NoLine}
+	return Config{Chip: DefaultChip, Green: 17, Red: 27, Amber: NoLine, Checked: NoLine}
 }
 
 // line is one light of the entrance light: its colour and offset.
@@ -68,11 +72,14 @@ func (c Config) chip() string {
 }
 
 // lines returns the configured lights, in the order of their values in a
-// line request: green, red, then amber if present.
+// line request: green, red, then amber and checked if present.
 func (c Config) lines() []line {
 	ls := []line{{"green", c.Green}, {"red", c.Red}}
 	if c.Amber != NoLine {
 		ls = append(ls, line{"amber", c.Amber})
+	}
+	if c.Checked != NoLine {
+		ls = append(ls, line{"checked", c.Checked})
 	}
 	return ls
 }
@@ -82,7 +89,7 @@ func (c Config) validate() error {
 	ls := c.lines()
 	for i, l := range ls {
 		if l.offset < 0 {
-			return fmt.Errorf("gpio: config: %s line %d is negative (use %d for no amber)", l.name, l.offset, NoLine)
+			return fmt.Errorf("gpio: config: %s line %d is negative (use %d for none)", l.name, l.offset, NoLine)
 		}
 		for _, earlier := range ls[:i] {
 			if earlier.offset == l.offset {
@@ -115,15 +122,22 @@ func (c Config) requestOptions() []gpiocdev.LineReqOption {
 // values returns the line values (1 on, 0 off) that show s, in the order
 // of c.lines().
 func (c Config) values(s hardware.Signal) []int {
-	v := make([]int, len(c.lines()))
-	switch s {
-	case hardware.SignalAdmit:
-		v[0] = 1
-	case hardware.SignalDeny:
-		v[1] = 1
-	case hardware.SignalAttention:
-		if c.Amber != NoLine {
-			v[2] = 1
+	ls := c.lines()
+	v := make([]int, len(ls))
+	for i, l := range ls {
+		on := false
+		switch l.name {
+		case "green":
+			on = s == hardware.SignalAdmit
+		case "red":
+			on = s == hardware.SignalDeny
+		case "amber":
+			on = s == hardware.SignalAttention
+		case "checked":
+			on = s == hardware.SignalAdmit || s == hardware.SignalDeny
+		}
+		if on {
+			v[i] = 1
 		}
 	}
 	return v

@@ -71,6 +71,12 @@ func withAmber() Config {
 	return c
 }
 
+func withChecked() Config {
+	c := withAmber()
+	c.Checked = 23
+	return c
+}
+
 func newFake(t *testing.T, c Config) (*Light, *fakeLines, request) {
 	t.Helper()
 	lines := &fakeLines{}
@@ -96,6 +102,11 @@ func TestShowDrivesTheConfiguredLines(t *testing.T) {
 		{DefaultConfig(), hardware.SignalAdmit, []int{1, 0}},
 		{DefaultConfig(), hardware.SignalDeny, []int{0, 1}},
 		{DefaultConfig(), hardware.SignalAttention, []int{0, 0}}, // no amber: dark, the screen says why
+		// A pupil-facing light says "checked" for both results, never which.
+		{withChecked(), hardware.SignalAdmit, []int{1, 0, 0, 1}},
+		{withChecked(), hardware.SignalDeny, []int{0, 1, 0, 1}},
+		{withChecked(), hardware.SignalAttention, []int{0, 0, 1, 0}},
+		{withChecked(), hardware.SignalOff, []int{0, 0, 0, 0}},
 	}
 	for _, tt := range tests {
 		l, lines, _ := newFake(t, tt.config)
@@ -215,6 +226,7 @@ func TestConfigMistakesNameTheLine(t *testing.T) {
 	}{
 		{func(c *Config) { c.Red = c.Green }, "red line 17 is also the green line"},
 		{func(c *Config) { c.Amber = 27 }, "amber line 27 is also the red line"},
+		{func(c *Config) { c.Checked = 17 }, "checked line 17 is also the green line"},
 		{func(c *Config) { c.Green = -2 }, "green line -2 is negative"},
 		{func(c *Config) { c.Hold = time.Hour }, "hold 1h0m0s is outside"},
 	}

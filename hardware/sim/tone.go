@@ -11,8 +11,9 @@ import (
 
 // toneWords is what the demo prints for each sound: Italian, then English.
 var toneWords = map[hardware.Sound]string{
-	hardware.SoundAdmit: "suono: ammesso (admit tone)",
-	hardware.SoundDeny:  "suono: non ammesso (deny tone)",
+	hardware.SoundAdmit:   "suono: ammesso (admit tone)",
+	hardware.SoundDeny:    "suono: non ammesso (deny tone)",
+	hardware.SoundChecked: "suono: verificato (checked tone)",
 }
 
 // Tone is the simulated tone output. It is safe for concurrent use.

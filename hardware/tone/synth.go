@@ -22,7 +22,9 @@ type note struct {
 var softSquare = []float64{1, 0, 1.0 / 3, 0, 1.0 / 5, 0, 1.0 / 7}
 
 // melodies are the sounds: admit is two short rising notes (A5, E6), deny
-// one longer low buzz (A3), so they differ in pitch, rhythm and timbre.
+// one longer low buzz (A3), so they differ in pitch, rhythm and timbre;
+// checked, the discreet mode's, is one short pure mid note (E5) that says
+// nothing of the result.
 var melodies = map[hardware.Sound][]note{
 	hardware.SoundAdmit: {
 		{freq: 880, length: 90 * time.Millisecond},
@@ -31,6 +33,9 @@ var melodies = map[hardware.Sound][]note{
 	},
 	hardware.SoundDeny: {
 		{freq: 220, length: 450 * time.Millisecond, harmonics: softSquare},
+	},
+	hardware.SoundChecked: {
+		{freq: 660, length: 120 * time.Millisecond},
 	},
 }
 

@@ -263,7 +263,7 @@ func gpioConfig(cfg *config.Config) gpio.Config {
 		amber = gpio.NoLine
 	}
 	return gpio.Config{Chip: cfg.GPIO.Chip, Green: cfg.GPIO.Green, Red: cfg.GPIO.Red, Amber: amber,
-		ActiveLow: cfg.GPIO.ActiveLow, Hold: cfg.Display.Show}
+		Checked: gpio.NoLine, ActiveLow: cfg.GPIO.ActiveLow, Hold: cfg.Display.Show}
 }
 
 // GPIOConfig exposes the light's wiring for `kiosk light-off`.

@@ -20,6 +20,8 @@ var english = table{
 	TrustDataStale: "Verification data out of date: nobody can be admitted",
 	TrustDataNone:  "No verification data yet: connect to the network",
 
+	NotValid: "certificate not valid",
+
 	ClockUntrusted:       "clock not reliable",
 	ClockUntrustedStatus: "Clock not reliable: nobody can be admitted until the time is confirmed",
 

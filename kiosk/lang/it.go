@@ -20,6 +20,8 @@ var italian = table{
 	TrustDataStale: "Dati di verifica non aggiornati: nessuno può essere ammesso",
 	TrustDataNone:  "Dati di verifica assenti: collegare alla rete",
 
+	NotValid: "certificato non valido",
+
 	ClockUntrusted:       "orologio non affidabile",
 	ClockUntrustedStatus: "Orologio non affidabile: nessuno può essere ammesso finché l'ora non è confermata",
 

@@ -22,6 +22,8 @@ const (
 	TrustDataStale Key = "trust.stale"
 	TrustDataNone  Key = "trust.none"
 
+	NotValid Key = "verdict.not_valid" // a revoked certificate, in discreet mode
+
 	ClockUntrusted       Key = "clock.untrusted"        // the verdict's reason
 	ClockUntrustedStatus Key = "clock.untrusted_status" // the status bar
 
