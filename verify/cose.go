@@ -34,7 +34,7 @@ type message struct {
 // parseCOSE reads a COSE_Sign1 message in any of the three encodings seen in
 // the wild: tag 18 (d2 84 …), untagged (84 …), and tag 61 around tag 18
 // (d8 3d d2 …).
-func parseCOSE(b []byte) (*message, *Error) {
+func parseCOSE(b []byte) (*message, *refusal) {
 	if bytes.HasPrefix(b, cwtTagPrefix) {
 		b = b[len(cwtTagPrefix):]
 	}
@@ -72,7 +72,7 @@ func firstByte(b []byte) byte {
 // A wrong unprotected kid is thus ignored when the protected one is right,
 // and a wrong protected kid is never rescued by the unprotected one (EU
 // conformance vectors CO21 and CO22).
-func findKID(h cose.Headers) ([]byte, *Error) {
+func findKID(h cose.Headers) ([]byte, *refusal) {
 	for _, bucket := range []struct {
 		name   string
 		params map[any]any

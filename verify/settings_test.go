@@ -42,4 +42,3 @@ func TestParseGatewaySettings(t *testing.T) {
 		t.Error("school mode description not read")
 	}
 }
-

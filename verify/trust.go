@@ -18,32 +18,6 @@ import (
 	"github.com/veraison/go-cose"
 )
 
-// Kind is the type of a certificate: which group of the DCC it carries.
-type Kind uint8
-
-// The kinds. Exemption is Italian (group "e").
-const (
-	KindUnknown Kind = iota
-	KindVaccination
-	KindTest
-	KindRecovery
-	KindExemption
-)
-
-func (k Kind) String() string {
-	switch k {
-	case KindVaccination:
-		return "vaccination"
-	case KindTest:
-		return "test"
-	case KindRecovery:
-		return "recovery"
-	case KindExemption:
-		return "exemption"
-	}
-	return "unknown"
-}
-
 // The extended-key-usage OIDs that restrict what a signer may sign, in the
 // two spellings issuers used.
 var (
@@ -346,7 +320,7 @@ func parseTrustJSON(data []byte) ([]*Signer, []error, error) {
 	out := make([]*Signer, 0, len(entries))
 	var skipped []error
 	for i, e := range entries {
-		s, err := ParseTrustEntry(e)
+		s, err := parseTrustEntry(e)
 		if err != nil {
 			skipped = append(skipped, fmt.Errorf("entry %d (kid %s): %w", i, e.KID, err))
 			continue
@@ -356,9 +330,9 @@ func parseTrustJSON(data []byte) ([]*Signer, []error, error) {
 	return out, skipped, nil
 }
 
-// ParseTrustEntry parses one {"kid","raw_data"} entry, checking that the kid
+// parseTrustEntry parses one {"kid","raw_data"} entry, checking that the kid
 // (when given) is the certificate's.
-func ParseTrustEntry(e TrustEntry) (*Signer, error) {
+func parseTrustEntry(e TrustEntry) (*Signer, error) {
 	der, err := base64.StdEncoding.DecodeString(e.RawData)
 	if err != nil {
 		return nil, fmt.Errorf("raw_data is not base64: %w", err)
