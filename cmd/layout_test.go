@@ -90,7 +90,7 @@ var external = map[string][]string{
 	"github.com/gen2brain/malgo":         {"hardware/tone"},
 	"github.com/makiuchi-d/gozxing":      {"scanner", "scanner/qrimage", "testdata/frames"},
 	"github.com/x448/float16":            {"verify"},
-	"github.com/veraison/go-cose":        {"verify", "verify/issue", "kiosk/badge"},
+	"github.com/veraison/go-cose":        {"verify", "verify/issue", "kiosk/badge", "testdata/fixtures"},
 	"github.com/fxamacker/cbor/v2":       {"verify", "verify/issue", "kiosk/badge"},
 	"github.com/BurntSushi/toml":         {"kiosk/config"},
 	"modernc.org/sqlite":                 {"kiosk/tally"},

@@ -107,7 +107,7 @@ func benchPair(b *testing.B, set *fixtures.Set, signer string) (string, func() b
 		b.Fatal(err)
 	}
 	if got := set.Verifier().Check(text, verify.ModeSchool, fixtures.Ref); !got.Admit {
-		b.Fatalf("%s: %s %s", signer, got.Status, got.Detail())
+		b.Fatalf("%s: %s %s", signer, got.Status, got.Detail)
 	}
 	var msg cose.Sign1Message
 	if err := msg.UnmarshalCBOR(msgBytes); err != nil {

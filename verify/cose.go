@@ -26,12 +26,15 @@ type message struct {
 	// that, the unprotected one (see verifySignature for the policy).
 	alg        cose.Algorithm
 	algPresent bool
+	// algProtected is true when alg came from the protected header, which
+	// the signature covers.
+	algProtected bool
 }
 
 // parseCOSE reads a COSE_Sign1 message in any of the three encodings seen in
 // the wild: tag 18 (d2 84 …), untagged (84 …), and tag 61 around tag 18
 // (d8 3d d2 …).
-func parseCOSE(b []byte) (*message, *Error) {
+func parseCOSE(b []byte) (*message, *refusal) {
 	if bytes.HasPrefix(b, cwtTagPrefix) {
 		b = b[len(cwtTagPrefix):]
 	}
@@ -54,7 +57,7 @@ func parseCOSE(b []byte) (*message, *Error) {
 	if m.sign1.Payload == nil {
 		return nil, fail(StageCOSE, StatusNotEUDCC, ReasonUnreadable, nil, "COSE_Sign1 has no payload")
 	}
-	m.alg, m.algPresent = findAlgorithm(m.sign1.Headers)
+	m.alg, m.algPresent, m.algProtected = findAlgorithm(m.sign1.Headers)
 	return m, nil
 }
 
@@ -69,7 +72,7 @@ func firstByte(b []byte) byte {
 // A wrong unprotected kid is thus ignored when the protected one is right,
 // and a wrong protected kid is never rescued by the unprotected one (EU
 // conformance vectors CO21 and CO22).
-func findKID(h cose.Headers) ([]byte, *Error) {
+func findKID(h cose.Headers) ([]byte, *refusal) {
 	for _, bucket := range []struct {
 		name   string
 		params map[any]any
@@ -92,51 +95,66 @@ func findKID(h cose.Headers) ([]byte, *Error) {
 }
 
 // findAlgorithm returns alg from the protected header, else the unprotected
-// one.
-func findAlgorithm(h cose.Headers) (cose.Algorithm, bool) {
+// one, and whether it was found and whether it was the protected one.
+func findAlgorithm(h cose.Headers) (alg cose.Algorithm, present, protected bool) {
 	if alg, err := h.Protected.Algorithm(); err == nil {
-		return alg, true
+		return alg, true, true
 	}
 	v, ok := h.Unprotected[cose.HeaderLabelAlgorithm]
 	if !ok {
-		return 0, false
+		return 0, false, false
 	}
 	switch a := v.(type) {
 	case int64:
-		return cose.Algorithm(a), true
+		return cose.Algorithm(a), true, false
 	case uint64:
 		if a <= 1<<62 {
-			return cose.Algorithm(a), true
+			return cose.Algorithm(a), true, false
 		}
 	}
-	return 0, false
+	return 0, false, false
 }
 
 // verifySignature checks the message against one signer.
 //
-// Policy on alg: the algorithm is dictated by the signer's key (ES256 for a
-// P-256 key, PS256 for RSA), and the header must agree with it. go-cose
-// refuses a message whose protected header lacks alg; one EU test vector
-// (and some early issuers) put alg only in the unprotected header. We accept
-// that one case when the unprotected alg names exactly the algorithm of the
-// trusted key: an attacker who edits the unprotected alg gains nothing,
-// because the key, not the header, decides how the signature is checked, and
-// the signed bytes (protected header and payload) are verified unchanged.
+// Policy on alg, as the EU reference verifier (dgca-app-core-android) has
+// it: the hash comes from the message's alg and the curve from the key, so
+// an ES256 signature made with a P-384 key (SHA-256, raw r‖s of 96 bytes)
+// verifies, and so does ES384 or ES512 on any of the three curves. That is
+// safe only when alg is in the protected header, which the signature
+// covers: nobody can change it without breaking the signature. An
+// algorithm of the other family (ES* on an RSA key, PS* or RS* on an EC
+// key) is refused.
+//
+// go-cose refuses a message whose protected header lacks alg; one EU test
+// vector (and some early issuers) put alg only in the unprotected header,
+// which anyone can edit. We accept that case only when the unprotected alg
+// names exactly the algorithm the trusted key dictates (Signer.Algorithm):
+// an attacker who edits it gains nothing, because the key, not the header,
+// then decides how the signature is checked, and the signed bytes
+// (protected header and payload) are verified unchanged.
 func verifySignature(m *message, s *Signer) error {
-	if m.algPresent && m.alg != s.alg {
-		return fmt.Errorf("message says algorithm %v, the signer's key is %v", m.alg, s.alg)
-	}
-	msg := &m.sign1
 	if !m.algPresent {
 		return errors.New("no algorithm in either header")
 	}
-	if _, err := msg.Headers.Protected.Algorithm(); err != nil {
-		// alg came from the unprotected header. Tell go-cose which algorithm
-		// the key dictates; the raw protected bytes, which are what the
-		// signature covers, stay exactly as received.
+	msg := &m.sign1
+	if !m.algProtected {
+		if m.alg != s.alg {
+			return fmt.Errorf("unprotected header says algorithm %v; without alg in the protected header only the signer's own %v is accepted", m.alg, s.alg)
+		}
+		// Tell go-cose which algorithm the key dictates; the raw protected
+		// bytes, which are what the signature covers, stay exactly as
+		// received.
 		copyMsg := *msg
 		copyMsg.Headers.Protected = cose.ProtectedHeader{cose.HeaderLabelAlgorithm: s.alg}
 		msg = &copyMsg
 	}
-	return msg.Verify(nil, s.verifier)
+	v, err := s.verifierFor(m.alg)
+	if err != nil {
+		return err
+	}
+	if s.sigLen != 0 && len(msg.Signature) != s.sigLen {
+		return fmt.Errorf("ECDSA signature is %d bytes; on the signer's %s key r‖s is %d", len(msg.Signature), s.keyName, s.sigLen)
+	}
+	return msg.Verify(nil, v)
 }

@@ -38,7 +38,7 @@ type cwtClaims struct {
 // parseCWT reads the claims. Malformed CBOR and a missing hcert claim are
 // CBOR-stage errors; the DCC inside is only checked for well-formedness
 // here.
-func parseCWT(payload []byte) (*cwtClaims, *Error) {
+func parseCWT(payload []byte) (*cwtClaims, *refusal) {
 	var c cwtClaims
 	if err := dccDecMode.Unmarshal(payload, &c); err != nil {
 		return nil, fail(StageCBOR, StatusNotEUDCC, ReasonUnreadable, err, "CWT claims: %v", err)
@@ -225,9 +225,36 @@ func (c *Count) UnmarshalCBOR(b []byte) error {
 // The disease agent code of COVID-19 (SNOMED CT).
 const diseaseCOVID19 = "840539006"
 
+// Kind is the type of a certificate: which of the DCC's groups (V, T, R,
+// E) holds its one entry, as parseDCC finds it.
+type Kind uint8
+
+// The kinds. Exemption is Italian (group "e").
+const (
+	KindUnknown Kind = iota
+	KindVaccination
+	KindTest
+	KindRecovery
+	KindExemption
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindVaccination:
+		return "vaccination"
+	case KindTest:
+		return "test"
+	case KindRecovery:
+		return "recovery"
+	case KindExemption:
+		return "exemption"
+	}
+	return "unknown"
+}
+
 // parseDCC decodes the DCC and checks the structure the rules rely on. It
 // names fields, never their values: the values are personal data.
-func parseDCC(raw cbor.RawMessage) (*DCC, Kind, *Error) {
+func parseDCC(raw cbor.RawMessage) (*DCC, Kind, *refusal) {
 	var d DCC
 	if err := dccDecMode.Unmarshal(raw, &d); err != nil {
 		return nil, KindUnknown, fail(StageSchema, StatusNotEUDCC, ReasonNotEUDCC, err, "DCC: %v", err)

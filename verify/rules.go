@@ -50,13 +50,13 @@ type judge struct {
 }
 
 // ruleError is a refusal by the rules.
-func ruleError(status Status, reason Reason, detail string, args ...any) *Error {
+func ruleError(status Status, reason Reason, detail string, args ...any) *refusal {
 	return fail(StageRules, status, reason, nil, detail, args...)
 }
 
 // window judges today against [start, end], both days included. Its
 // details never carry the dates: they derive from health data.
-func (j *judge) window(start, end Day, what string) *Error {
+func (j *judge) window(start, end Day, what string) *refusal {
 	switch {
 	case j.today < start:
 		return ruleError(StatusNotValidYet, ReasonNotYetValid, "%s: validity not yet begun", what)
@@ -68,7 +68,7 @@ func (j *judge) window(start, end Day, what string) *Error {
 
 // applyRules judges a certificate whose signature, structure and revocation
 // have been checked. nil means VALID.
-func applyRules(d *DCC, kind Kind, signer *Signer, s *Settings, mode Mode, instant time.Time) *Error {
+func applyRules(d *DCC, kind Kind, signer *Signer, s *Settings, mode Mode, instant time.Time) *refusal {
 	j := &judge{s: s, mode: mode, today: DayOf(instant), at: instant, signer: signer}
 	switch kind {
 	case KindVaccination:
@@ -89,7 +89,7 @@ func (j *judge) isEMA(mp, country string) bool {
 	return j.s.EMAVaccines[mp] || (mp == productSputnik && country == "SM")
 }
 
-func (j *judge) vaccination(v *Vaccination) *Error {
+func (j *judge) vaccination(v *Vaccination) *refusal {
 	if v.TG != diseaseCOVID19 {
 		return ruleError(StatusNotValid, ReasonNotAccepted, "vaccination is not against COVID-19")
 	}
@@ -114,13 +114,13 @@ func (j *judge) vaccination(v *Vaccination) *Error {
 			completeStart += p.startComplete
 		}
 	}
-	completeWindow := func(endDays int) *Error {
+	completeWindow := func(endDays int) *refusal {
 		return j.window(dt+Day(completeStart), dt+Day(endDays), "completed vaccination cycle")
 	}
-	boosterWindow := func() *Error {
+	boosterWindow := func() *refusal {
 		return j.window(dt+Day(s.VaccineStartDayBoosterIT), dt+Day(s.VaccineEndDayBoosterIT), "booster")
 	}
-	partialWindow := func() *Error {
+	partialWindow := func() *refusal {
 		p := s.product(v.MP)
 		if p == nil || p.has&(hasStartNotComplete|hasEndNotComplete) != hasStartNotComplete|hasEndNotComplete {
 			return ruleError(StatusNotValid, ReasonNotAccepted, "no rules for this product's incomplete cycle")
@@ -203,7 +203,7 @@ func (j *judge) vaccination(v *Vaccination) *Error {
 	return ruleError(StatusNotValid, ReasonNotAccepted, "unknown scan mode")
 }
 
-func (j *judge) test(t *Test) *Error {
+func (j *judge) test(t *Test) *refusal {
 	if t.TG != diseaseCOVID19 {
 		return ruleError(StatusNotValid, ReasonNotAccepted, "test is not for COVID-19")
 	}
@@ -236,7 +236,7 @@ func (j *judge) test(t *Test) *Error {
 	return nil
 }
 
-func (j *judge) recovery(r *Recovery) *Error {
+func (j *judge) recovery(r *Recovery) *refusal {
 	if r.TG != diseaseCOVID19 {
 		return ruleError(StatusNotValid, ReasonNotAccepted, "recovery is not from COVID-19")
 	}
@@ -271,7 +271,7 @@ func (j *judge) recovery(r *Recovery) *Error {
 	return ruleError(StatusNotValid, ReasonNotAccepted, "unknown scan mode")
 }
 
-func (j *judge) exemption(e *Exemption) *Error {
+func (j *judge) exemption(e *Exemption) *refusal {
 	df, err := parseDay(e.DF, "e.df")
 	if err != nil {
 		return ruleError(StatusNotValid, ReasonNotAccepted, "%v", err)

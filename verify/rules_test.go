@@ -193,7 +193,7 @@ func TestOtherModes(t *testing.T) {
 // Settings drive the rules: a new law is a new settings document.
 func TestSettingsDriveTheRules(t *testing.T) {
 	set := fx.Load(t)
-	doc, err := verify.EditSettings(verify.DefaultSettingsJSON(), map[string]string{
+	doc, err := fx.EditSettings(map[string]string{
 		"vaccine_end_day_school": "10", "recovery_cert_end_day_school": "10", "EMA_vaccines": "EU/1/20/1528"})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -112,7 +113,7 @@ func (s *Settings) genericKeys() map[string]*int {
 // (the fixture ../shared/fixtures/it-gateway/settings.json and domain.md),
 // used when no settings document is given.
 func DefaultSettings() *Settings {
-	s, err := parseSettings([]byte(defaultSettingsJSON), nil)
+	s, err := parseSettings(defaultSettingsJSON, nil)
 	if err != nil {
 		panic("built-in settings do not parse: " + err.Error())
 	}
@@ -122,77 +123,12 @@ func DefaultSettings() *Settings {
 // builtin holds the defaults that a downloaded document may leave out.
 var builtin = DefaultSettings()
 
-// DefaultSettingsJSON returns the built-in settings as the gateway would
-// send them (fakes of the gateway and tests start from it).
-func DefaultSettingsJSON() []byte { return []byte(defaultSettingsJSON) }
-
 // defaultSettingsJSON is written in the gateway's own format so that the
-// defaults go through exactly the parser a downloaded document does.
-const defaultSettingsJSON = `[
-{"name":"vaccine_start_day_complete","type":"EU/1/20/1525","value":"15"},
-{"name":"vaccine_end_day_complete","type":"EU/1/20/1525","value":"180"},
-{"name":"vaccine_start_day_not_complete","type":"EU/1/20/1525","value":"15"},
-{"name":"vaccine_end_day_not_complete","type":"EU/1/20/1525","value":"180"},
-{"name":"vaccine_start_day_complete","type":"EU/1/21/1529","value":"0"},
-{"name":"vaccine_end_day_complete","type":"EU/1/21/1529","value":"180"},
-{"name":"vaccine_start_day_not_complete","type":"EU/1/21/1529","value":"15"},
-{"name":"vaccine_end_day_not_complete","type":"EU/1/21/1529","value":"84"},
-{"name":"vaccine_start_day_complete","type":"EU/1/20/1507","value":"0"},
-{"name":"vaccine_end_day_complete","type":"EU/1/20/1507","value":"180"},
-{"name":"vaccine_start_day_not_complete","type":"EU/1/20/1507","value":"15"},
-{"name":"vaccine_end_day_not_complete","type":"EU/1/20/1507","value":"42"},
-{"name":"vaccine_start_day_complete","type":"EU/1/20/1528","value":"0"},
-{"name":"vaccine_end_day_complete","type":"EU/1/20/1528","value":"180"},
-{"name":"vaccine_start_day_not_complete","type":"EU/1/20/1528","value":"15"},
-{"name":"vaccine_end_day_not_complete","type":"EU/1/20/1528","value":"42"},
-{"name":"vaccine_start_day_complete","type":"EU/1/21/1618","value":"0"},
-{"name":"vaccine_end_day_complete","type":"EU/1/21/1618","value":"180"},
-{"name":"vaccine_start_day_not_complete","type":"EU/1/21/1618","value":"15"},
-{"name":"vaccine_end_day_not_complete","type":"EU/1/21/1618","value":"42"},
-{"name":"vaccine_start_day_complete","type":"Covishield","value":"0"},
-{"name":"vaccine_end_day_complete","type":"Covishield","value":"180"},
-{"name":"vaccine_start_day_not_complete","type":"Covishield","value":"15"},
-{"name":"vaccine_end_day_not_complete","type":"Covishield","value":"84"},
-{"name":"vaccine_start_day_complete","type":"R-COVI","value":"0"},
-{"name":"vaccine_end_day_complete","type":"R-COVI","value":"180"},
-{"name":"vaccine_start_day_not_complete","type":"R-COVI","value":"15"},
-{"name":"vaccine_end_day_not_complete","type":"R-COVI","value":"84"},
-{"name":"vaccine_start_day_complete","type":"Covid-19-recombinant","value":"0"},
-{"name":"vaccine_end_day_complete","type":"Covid-19-recombinant","value":"180"},
-{"name":"vaccine_start_day_not_complete","type":"Covid-19-recombinant","value":"15"},
-{"name":"vaccine_end_day_not_complete","type":"Covid-19-recombinant","value":"84"},
-{"name":"vaccine_start_day_complete","type":"Sputnik-V","value":"0"},
-{"name":"vaccine_end_day_complete","type":"Sputnik-V","value":"180"},
-{"name":"vaccine_start_day_not_complete","type":"Sputnik-V","value":"15"},
-{"name":"vaccine_end_day_not_complete","type":"Sputnik-V","value":"21"},
-{"name":"rapid_test_start_hours","type":"GENERIC","value":"0"},
-{"name":"rapid_test_end_hours","type":"GENERIC","value":"48"},
-{"name":"molecular_test_start_hours","type":"GENERIC","value":"0"},
-{"name":"molecular_test_end_hours","type":"GENERIC","value":"72"},
-{"name":"recovery_pv_cert_start_day","type":"GENERIC","value":"0"},
-{"name":"recovery_pv_cert_end_day","type":"GENERIC","value":"540"},
-{"name":"recovery_cert_start_day_IT","type":"GENERIC","value":"0"},
-{"name":"recovery_cert_end_day_IT","type":"GENERIC","value":"180"},
-{"name":"recovery_cert_start_day_NOT_IT","type":"GENERIC","value":"0"},
-{"name":"recovery_cert_end_day_NOT_IT","type":"GENERIC","value":"180"},
-{"name":"vaccine_start_day_complete_IT","type":"GENERIC","value":"0"},
-{"name":"vaccine_end_day_complete_IT","type":"GENERIC","value":"180"},
-{"name":"vaccine_start_day_booster_IT","type":"GENERIC","value":"0"},
-{"name":"vaccine_end_day_booster_IT","type":"GENERIC","value":"540"},
-{"name":"vaccine_start_day_complete_NOT_IT","type":"GENERIC","value":"0"},
-{"name":"vaccine_end_day_complete_NOT_IT","type":"GENERIC","value":"270"},
-{"name":"vaccine_start_day_booster_NOT_IT","type":"GENERIC","value":"0"},
-{"name":"vaccine_end_day_booster_NOT_IT","type":"GENERIC","value":"540"},
-{"name":"recovery_cert_end_day_school","type":"GENERIC","value":"120"},
-{"name":"vaccine_end_day_school","type":"GENERIC","value":"120"},
-{"name":"vaccine_end_day_complete_extended_EMA","type":"GENERIC","value":"270"},
-{"name":"EMA_vaccines","type":"GENERIC","value":"EU/1/20/1525;EU/1/20/1507;EU/1/20/1528;EU/1/21/1529;Covishield;R-COVI;Covid-19-recombinant;EU/1/21/1618"},
-{"name":"black_list_uvci","type":"black_list_uvci","value":""},
-{"name":"school_scan_mode_description","type":"IT","value":"da utilizzare nelle classi con casi di positività accertati della scuola primaria e secondaria."},
-{"name":"3G_scan_mode_description","type":"IT","value":"Sono valide le certificazioni per: vaccinazione, guarigione, tampone o esenzione."},
-{"name":"2G_scan_mode_description","type":"IT","value":"Sono valide le certificazioni per: vaccinazione, guarigione o esenzione."},
-{"name":"booster_scan_mode_description","type":"IT","value":"Sono valide le certificazioni di dose di richiamo, o di ciclo completo o guarigione con un test."}
-]`
+// defaults go through exactly the parser a downloaded document does; it is
+// a file of its own so that it reads, and diffs, as the gateway's document.
+//
+//go:embed settings.json
+var defaultSettingsJSON []byte
 
 // requiredGeneric are the settings without which a mode cannot be judged; a
 // document that lacks one is refused rather than silently defaulted, since
@@ -299,39 +235,6 @@ func parseSettings(data []byte, base *Settings) (*Settings, error) {
 		return nil, fmt.Errorf("settings: required key EMA_vaccines is missing")
 	}
 	return s, nil
-}
-
-// EditSettings returns a settings document with the named entries' values
-// replaced (or, for a name absent from the document, added with type
-// GENERIC), then the entries named in remove left out. Names are matched
-// regardless of type.
-func EditSettings(doc []byte, set map[string]string, remove ...string) ([]byte, error) {
-	var entries []Setting
-	if err := json.Unmarshal(doc, &entries); err != nil {
-		return nil, fmt.Errorf("settings: %w", err)
-	}
-	drop := map[string]bool{}
-	for _, r := range remove {
-		drop[r] = true
-	}
-	done := map[string]bool{}
-	out := entries[:0]
-	for _, e := range entries {
-		if drop[e.Name] {
-			continue
-		}
-		if v, ok := set[e.Name]; ok {
-			e.Value = v
-			done[e.Name] = true
-		}
-		out = append(out, e)
-	}
-	for name, v := range set {
-		if !done[name] && !drop[name] {
-			out = append(out, Setting{Name: name, Type: "GENERIC", Value: v})
-		}
-	}
-	return json.Marshal(out)
 }
 
 // settingNumber parses a day or hour count.

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rsa"
@@ -16,32 +17,6 @@ import (
 
 	"github.com/veraison/go-cose"
 )
-
-// Kind is the type of a certificate: which group of the DCC it carries.
-type Kind uint8
-
-// The kinds. Exemption is Italian (group "e").
-const (
-	KindUnknown Kind = iota
-	KindVaccination
-	KindTest
-	KindRecovery
-	KindExemption
-)
-
-func (k Kind) String() string {
-	switch k {
-	case KindVaccination:
-		return "vaccination"
-	case KindTest:
-		return "test"
-	case KindRecovery:
-		return "recovery"
-	case KindExemption:
-		return "exemption"
-	}
-	return "unknown"
-}
 
 // The extended-key-usage OIDs that restrict what a signer may sign, in the
 // two spellings issuers used.
@@ -65,9 +40,18 @@ const (
 type Signer struct {
 	Cert *x509.Certificate
 	KID  KID
-	alg  cose.Algorithm
-	// verifier is go-cose's verifier for the key, built once.
-	verifier cose.Verifier
+	// alg is the algorithm the key dictates: ES256, ES384 or ES512 by curve,
+	// PS256 for RSA.
+	alg cose.Algorithm
+	// verifiers are go-cose's verifiers for the key, built once, by the
+	// algorithms a protected header may name for it: the three ECDSA hashes
+	// for an EC key (see verifySignature), PS256 for RSA.
+	verifiers map[cose.Algorithm]cose.Verifier
+	// keyName names the key in errors: its curve, or "RSA".
+	keyName string
+	// sigLen is an ECDSA signature's length on the key's curve (r‖s, twice
+	// the curve's byte size); 0 for RSA.
+	sigLen int
 	// restricted is true when the certificate lists any DCC key-usage OID;
 	// it may then sign only the kinds in allowed.
 	restricted bool
@@ -93,25 +77,21 @@ func NewSigner(der []byte) (*Signer, error) {
 		return nil, fmt.Errorf("signer certificate does not parse: %w", err)
 	}
 	s := &Signer{Cert: cert, KID: ComputeKID(der)}
-	switch k := cert.PublicKey.(type) {
-	case *ecdsa.PublicKey:
-		switch k.Curve {
-		case elliptic.P256():
-			s.alg = cose.AlgorithmES256
-		case elliptic.P384():
-			s.alg = cose.AlgorithmES384
-		case elliptic.P521():
-			s.alg = cose.AlgorithmES512
-		default:
-			return nil, fmt.Errorf("signer %s: unsupported elliptic curve", s.KID)
-		}
-	case *rsa.PublicKey:
-		s.alg = cose.AlgorithmPS256
-	default:
-		return nil, fmt.Errorf("signer %s: unsupported public key type %T", s.KID, cert.PublicKey)
-	}
-	if s.verifier, err = cose.NewVerifier(s.alg, cert.PublicKey); err != nil {
+	if s.alg, err = KeyAlgorithm(cert.PublicKey); err != nil {
 		return nil, fmt.Errorf("signer %s: %w", s.KID, err)
+	}
+	s.keyName = "RSA"
+	algs := []cose.Algorithm{cose.AlgorithmPS256}
+	if k, ok := cert.PublicKey.(*ecdsa.PublicKey); ok {
+		s.keyName = k.Curve.Params().Name
+		s.sigLen = 2 * ((k.Curve.Params().N.BitLen() + 7) / 8)
+		algs = []cose.Algorithm{cose.AlgorithmES256, cose.AlgorithmES384, cose.AlgorithmES512}
+	}
+	s.verifiers = make(map[cose.Algorithm]cose.Verifier, len(algs))
+	for _, alg := range algs {
+		if s.verifiers[alg], err = cose.NewVerifier(alg, cert.PublicKey); err != nil {
+			return nil, fmt.Errorf("signer %s: %w", s.KID, err)
+		}
 	}
 	for _, oid := range cert.UnknownExtKeyUsage {
 		switch {
@@ -138,8 +118,43 @@ func hasOID(set []asn1.ObjectIdentifier, oid asn1.ObjectIdentifier) bool {
 	return false
 }
 
-// Algorithm is the COSE algorithm the signer's key dictates.
+// KeyAlgorithm is the COSE algorithm a public key dictates: ES256, ES384 or
+// ES512 by curve (P-256, P-384, P-521), PS256 for RSA, the one RSA
+// algorithm of the EU DCC. The issuer of test certificates uses it too, so
+// that what it signs with and what is checked cannot drift apart.
+func KeyAlgorithm(pub crypto.PublicKey) (cose.Algorithm, error) {
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		switch k.Curve {
+		case elliptic.P256():
+			return cose.AlgorithmES256, nil
+		case elliptic.P384():
+			return cose.AlgorithmES384, nil
+		case elliptic.P521():
+			return cose.AlgorithmES512, nil
+		}
+		return 0, fmt.Errorf("unsupported elliptic curve %s", k.Curve.Params().Name)
+	case *rsa.PublicKey:
+		return cose.AlgorithmPS256, nil
+	}
+	return 0, fmt.Errorf("unsupported public key type %T", pub)
+}
+
+// Algorithm is the COSE algorithm the signer's key dictates: the one to
+// use when nothing covered by a signature names another.
 func (s *Signer) Algorithm() cose.Algorithm { return s.alg }
+
+// verifierFor returns the verifier for a protected header's algorithm, or
+// an error naming why the key cannot be used with it.
+func (s *Signer) verifierFor(alg cose.Algorithm) (cose.Verifier, error) {
+	if v, ok := s.verifiers[alg]; ok {
+		return v, nil
+	}
+	if s.sigLen != 0 {
+		return nil, fmt.Errorf("message says algorithm %v, not ECDSA (ES256, ES384 or ES512), but the signer's key is ECDSA on %s", alg, s.keyName)
+	}
+	return nil, fmt.Errorf("message says algorithm %v, but the signer's key is RSA, which verifies only PS256", alg)
+}
 
 // MaySign reports whether the signer's extended key usage allows it to sign
 // certificates of kind k. A signer that lists none of the DCC OIDs may sign
@@ -305,7 +320,7 @@ func parseTrustJSON(data []byte) ([]*Signer, []error, error) {
 	out := make([]*Signer, 0, len(entries))
 	var skipped []error
 	for i, e := range entries {
-		s, err := ParseTrustEntry(e)
+		s, err := parseTrustEntry(e)
 		if err != nil {
 			skipped = append(skipped, fmt.Errorf("entry %d (kid %s): %w", i, e.KID, err))
 			continue
@@ -315,9 +330,9 @@ func parseTrustJSON(data []byte) ([]*Signer, []error, error) {
 	return out, skipped, nil
 }
 
-// ParseTrustEntry parses one {"kid","raw_data"} entry, checking that the kid
+// parseTrustEntry parses one {"kid","raw_data"} entry, checking that the kid
 // (when given) is the certificate's.
-func ParseTrustEntry(e TrustEntry) (*Signer, error) {
+func parseTrustEntry(e TrustEntry) (*Signer, error) {
 	der, err := base64.StdEncoding.DecodeString(e.RawData)
 	if err != nil {
 		return nil, fmt.Errorf("raw_data is not base64: %w", err)

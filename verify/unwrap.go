@@ -46,7 +46,7 @@ type scratch struct {
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
 
 // unwrap checks the prefix, decodes base45 and inflates the zlib stream.
-func unwrap(text string, sc *scratch) (unwrapped, *Error) {
+func unwrap(text string, sc *scratch) (unwrapped, *refusal) {
 	if len(text) > MaxTextLen {
 		return unwrapped{}, fail(StagePrefix, StatusNotEUDCC, ReasonNotEUDCC, nil,
 			"text of %d bytes is longer than any QR code can carry (%d)", len(text), MaxTextLen)

@@ -1,13 +1,3 @@
-// Package verify turns the text of an EU Digital COVID Certificate QR into a
-// verdict, offline: HC1 prefix, base45, zlib, COSE_Sign1 (through go-cose),
-// CWT claims, the DCC itself, the signer's key usage, revocation, and the
-// Italian scan-mode rules (school mode first).
-//
-// Everything is a pure function of its inputs: the trust data (signer
-// certificates, settings, revocation list) is given to a Verifier, and the
-// instant of the check is an argument of Check, never read from the clock
-// inside. The person's name and date of birth leave this package only inside
-// a privacy.Person, which cannot be printed or logged by accident.
 package verify
 
 import (
@@ -55,18 +45,19 @@ const (
 	StageRules     Stage = "rules"
 )
 
-// Error is a refusal at one stage. Its message names what was wrong and
-// where, and never contains personal data: no name, date of birth, UVCI or
-// any other value read from the certificate.
-type Error struct {
+// refusal is a refusal at one stage, as the pipeline passes it on; a
+// Verdict carries what it says, so it never leaves the package. Its message
+// names what was wrong and where, and never contains personal data: no
+// name, date of birth, UVCI or any other value read from the certificate.
+type refusal struct {
 	Stage  Stage
 	Status Status
 	Reason Reason // short, translatable phrase for the delegate's screen
 	Detail string // technical detail for operators and the command line
-	Err    error  // the underlying cause, if any (for errors.Is)
+	Err    error  // the underlying cause, if any (for errors.Is in tests)
 }
 
-func (e *Error) Error() string {
+func (e *refusal) Error() string {
 	// For engineers, in English: the reason's code reads as words.
 	msg := string(e.Stage) + ": " + strings.ReplaceAll(string(e.Reason), "_", " ")
 	if e.Detail != "" {
@@ -75,42 +66,20 @@ func (e *Error) Error() string {
 	return msg
 }
 
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is makes errors.Is(err, ErrSignature) and friends work on any *Error of
-// that stage.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Reason == "" && t.Detail == "" && t.Err == nil && t.Stage == e.Stage
-}
-
-// Stage sentinels, for errors.Is: errors.Is(v.Err, verify.ErrSignature).
-var (
-	ErrTrustData = &Error{Stage: StageTrustData}
-	ErrPrefix    = &Error{Stage: StagePrefix}
-	ErrBase45    = &Error{Stage: StageBase45}
-	ErrZlib      = &Error{Stage: StageZlib}
-	ErrCOSE      = &Error{Stage: StageCOSE}
-	ErrKID       = &Error{Stage: StageKID}
-	ErrSignature = &Error{Stage: StageSignature}
-	ErrCBOR      = &Error{Stage: StageCBOR}
-	ErrExpiry    = &Error{Stage: StageExpiry}
-	ErrSchema    = &Error{Stage: StageSchema}
-	ErrKeyUsage  = &Error{Stage: StageKeyUsage}
-	ErrRevoked   = &Error{Stage: StageRevoked}
-	ErrRules     = &Error{Stage: StageRules}
-)
+func (e *refusal) Unwrap() error { return e.Err }
 
 // fail builds a refusal. detail is formatted with args; callers never pass
 // values read from the certificate into it.
-func fail(stage Stage, status Status, reason Reason, cause error, detail string, args ...any) *Error {
+func fail(stage Stage, status Status, reason Reason, cause error, detail string, args ...any) *refusal {
 	if len(args) > 0 {
 		detail = fmt.Sprintf(detail, args...)
 	}
-	return &Error{Stage: stage, Status: status, Reason: reason, Detail: detail, Err: cause}
+	return &refusal{Stage: stage, Status: status, Reason: reason, Detail: detail, Err: cause}
 }
 
-// Verdict is the outcome of one check.
+// Verdict is the outcome of one check. It holds a refusal's stage, status,
+// reason and detail itself, once, rather than beside the refusal they came
+// from.
 type Verdict struct {
 	Status Status
 	// Admit is true only for StatusValid: the light turns green.
@@ -120,9 +89,10 @@ type Verdict struct {
 	Stage Stage
 	// Reason is a short phrase for the delegate, never health detail.
 	Reason Reason
-	// Err carries the stage and a technical detail when the certificate was
-	// refused; nil for VALID.
-	Err *Error
+	// Detail is the technical detail of a refusal, for operators and the
+	// command line; "" for VALID. Like the reason, it never contains a value
+	// read from the certificate.
+	Detail string
 	// Person is the holder's name and date of birth, for the identity
 	// comparison on the screen. It is nil when the certificate could not be
 	// read as far as its content. The caller wipes it when the display time
@@ -133,23 +103,15 @@ type Verdict struct {
 	Kind Kind
 }
 
-// Detail is the technical detail of a refusal, or "" for VALID.
-func (v Verdict) Detail() string {
-	if v.Err == nil {
-		return ""
-	}
-	return v.Err.Detail
-}
-
 // verdictFromError turns a refusal into a verdict, keeping the person if the
 // content was read.
-func verdictFromError(err *Error, person *privacy.Person, kind Kind) Verdict {
-	return Verdict{Status: err.Status, Stage: err.Stage, Reason: err.Reason, Err: err, Person: person, Kind: kind}
+func verdictFromError(err *refusal, person *privacy.Person, kind Kind) Verdict {
+	return Verdict{Status: err.Status, Stage: err.Stage, Reason: err.Reason, Detail: err.Detail, Person: person, Kind: kind}
 }
 
-// asError converts any error into an *Error of the given stage.
-func asError(err error, stage Stage, status Status, reason Reason) *Error {
-	var e *Error
+// asError converts any error into a refusal of the given stage.
+func asError(err error, stage Stage, status Status, reason Reason) *refusal {
+	var e *refusal
 	if errors.As(err, &e) {
 		return e
 	}

@@ -70,7 +70,7 @@ func (v *Verifier) Check(text string, mode Mode, instant time.Time) Verdict {
 // harness reads it to judge each stage on its own.
 type result struct {
 	passed     Stage // the last stage passed
-	err        *Error
+	err        *refusal
 	compressed bool
 	kind       Kind
 	person     *privacy.Person
@@ -160,7 +160,7 @@ func (v *Verifier) check(text string, mode Mode, instant time.Time, sc *scratch)
 
 // signersFor resolves the message's kid to the trusted signers that carry
 // it.
-func (v *Verifier) signersFor(msg *message) ([]*Signer, *Error) {
+func (v *Verifier) signersFor(msg *message) ([]*Signer, *refusal) {
 	kid, err := findKID(msg.sign1.Headers)
 	if err != nil {
 		return nil, err
@@ -186,7 +186,7 @@ func kidString(kid []byte) string {
 // signed stay valid (the EU vectors verify against signers long expired).
 // What is refused is a certificate issued after its signer had expired
 // (see checkSignerAtIssue).
-func verifyWithAny(msg *message, signers []*Signer) (*Signer, *Error) {
+func verifyWithAny(msg *message, signers []*Signer) (*Signer, *refusal) {
 	var lastErr error
 	for _, s := range signers {
 		err := verifySignature(msg, s)
@@ -202,7 +202,7 @@ func verifyWithAny(msg *message, signers []*Signer) (*Signer, *Error) {
 // signer certificate's expiry: a retired key must not sign. (An iat before
 // the signer's notBefore is accepted: issuers backdate iat, and the EU
 // vectors do.)
-func checkSignerAtIssue(c *cwtClaims, s *Signer) *Error {
+func checkSignerAtIssue(c *cwtClaims, s *Signer) *refusal {
 	if c.IssuedAt.present && time.Unix(c.IssuedAt.sec, 0).After(s.Cert.NotAfter) {
 		return fail(StageSignature, StatusNotValid, ReasonSignerExpired, nil,
 			"issued after its signer certificate (kid %s) expired", s.KID)
@@ -211,7 +211,7 @@ func checkSignerAtIssue(c *cwtClaims, s *Signer) *Error {
 }
 
 // checkExpiry compares the instant with the CWT's issued-at and expiration.
-func checkExpiry(c *cwtClaims, instant time.Time) *Error {
+func checkExpiry(c *cwtClaims, instant time.Time) *refusal {
 	exp, hasExp := c.Expiry.sec, c.Expiry.present
 	iat, hasIat := c.IssuedAt.sec, c.IssuedAt.present
 	now := instant.Unix()
@@ -230,7 +230,7 @@ func checkExpiry(c *cwtClaims, instant time.Time) *Error {
 
 // checkRevoked looks the UVCI up in the revocation list (by hash) and in the
 // settings' plain blacklist.
-func (v *Verifier) checkRevoked(d *DCC) *Error {
+func (v *Verifier) checkRevoked(d *DCC) *refusal {
 	ci := d.UVCI()
 	if ci == "" {
 		return nil

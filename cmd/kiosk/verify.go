@@ -88,7 +88,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	v := verify.New(opts).Check(text, mode, instant)
 	defer v.Person.Wipe()
 	out := verifyOutput{Status: string(v.Status), Admit: v.Admit, Stage: string(v.Stage), Reason: lang.Default.Reason(v.Reason)}
-	if d := v.Detail(); d != "" {
+	if d := v.Detail; d != "" {
 		out.Reason += " (" + d + ")"
 	}
 	if *showPerson {

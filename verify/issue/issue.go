@@ -27,12 +27,15 @@ import (
 	"github.com/scuola/kiosk/verify"
 )
 
-// KeyType is a signer's key: the two algorithms of the EU DCC.
+// KeyType is a signer's key, named after the algorithm it dictates: the EU
+// DCC's two (ES256, PS256) and the other curves verifiers meet.
 type KeyType string
 
 // The key types.
 const (
 	ES256     KeyType = "ES256"      // ECDSA P-256
+	ES384     KeyType = "ES384"      // ECDSA P-384
+	ES512     KeyType = "ES512"      // ECDSA P-521
 	PS256     KeyType = "PS256-2048" // RSA-PSS, 2048-bit key
 	PS256Long KeyType = "PS256-3072" // RSA-PSS, 3072-bit key
 )
@@ -66,21 +69,25 @@ type Signer struct {
 // NewSigner makes a key and its certificate.
 func NewSigner(spec SignerSpec) (*Signer, error) {
 	var key crypto.Signer
-	var alg cose.Algorithm
 	var err error
 	switch spec.Key {
 	case ES256:
 		key, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		alg = cose.AlgorithmES256
+	case ES384:
+		key, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	case ES512:
+		key, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
 	case PS256:
 		key, err = rsa.GenerateKey(rand.Reader, 2048)
-		alg = cose.AlgorithmPS256
 	case PS256Long:
 		key, err = rsa.GenerateKey(rand.Reader, 3072)
-		alg = cose.AlgorithmPS256
 	default:
 		return nil, fmt.Errorf("unknown key type %q", spec.Key)
 	}
+	if err != nil {
+		return nil, err
+	}
+	alg, err := verify.KeyAlgorithm(key.Public())
 	if err != nil {
 		return nil, err
 	}
@@ -148,11 +155,9 @@ func ParseSignerPEM(data []byte) (*Signer, error) {
 	if s.CertDER == nil || s.Key == nil {
 		return nil, errors.New("PEM lacks the certificate or the key")
 	}
-	switch s.Key.(type) {
-	case *ecdsa.PrivateKey:
-		s.Alg = cose.AlgorithmES256
-	case *rsa.PrivateKey:
-		s.Alg = cose.AlgorithmPS256
+	var err error
+	if s.Alg, err = verify.KeyAlgorithm(s.Key.Public()); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -173,6 +178,10 @@ type Encoding struct {
 	AlgUnprotected bool // alg only in the unprotected header
 	KIDUnprotected bool // kid only in the unprotected header
 	BreakSignature bool // flip a bit of the signature
+	// Alg, when set, signs with this algorithm instead of the key's own:
+	// ES256 with a P-384 key, as some issuers do (SHA-256, r‖s on the key's
+	// curve).
+	Alg cose.Algorithm
 }
 
 // encMode writes deterministic CBOR, as issuers are asked to.
@@ -239,15 +248,19 @@ func Sign1(s *Signer, dcc *verify.DCC, c Claims, e Encoding) ([]byte, error) {
 // use it too).
 func SignPayload(s *Signer, payload []byte, e Encoding) ([]byte, error) {
 	kid := s.KID()
+	alg := s.Alg
+	if e.Alg != 0 {
+		alg = e.Alg
+	}
 	msg := cose.NewSign1Message()
 	msg.Payload = payload
-	msg.Headers.Protected.SetAlgorithm(s.Alg)
+	msg.Headers.Protected.SetAlgorithm(alg)
 	if e.KIDUnprotected {
 		msg.Headers.Unprotected[cose.HeaderLabelKeyID] = kid[:]
 	} else {
 		msg.Headers.Protected[cose.HeaderLabelKeyID] = kid[:]
 	}
-	signer, err := cose.NewSigner(s.Alg, s.Key)
+	signer, err := cose.NewSigner(alg, s.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +269,6 @@ func SignPayload(s *Signer, payload []byte, e Encoding) ([]byte, error) {
 	}
 	if e.AlgUnprotected {
 		// Re-sign with alg moved out of the protected header.
-		alg := s.Alg
 		msg = cose.NewSign1Message()
 		msg.Payload = payload
 		msg.Headers.Protected[cose.HeaderLabelKeyID] = kid[:]
@@ -265,7 +277,7 @@ func SignPayload(s *Signer, payload []byte, e Encoding) ([]byte, error) {
 			msg.Headers.Unprotected[cose.HeaderLabelKeyID] = kid[:]
 		}
 		msg.Headers.Unprotected[cose.HeaderLabelAlgorithm] = alg
-		if err := signWithoutAlg(msg, s); err != nil {
+		if err := signWithoutAlg(msg, signer); err != nil {
 			return nil, err
 		}
 	}
@@ -288,7 +300,7 @@ func SignPayload(s *Signer, payload []byte, e Encoding) ([]byte, error) {
 // signWithoutAlg signs a message whose protected header has no alg, which
 // go-cose refuses to do (rightly, for new messages): the Sig_structure is
 // built here, as RFC 9052 section 4.4 defines it.
-func signWithoutAlg(msg *cose.Sign1Message, s *Signer) error {
+func signWithoutAlg(msg *cose.Sign1Message, signer cose.Signer) error {
 	protected, err := encMode.Marshal(map[any]any(msg.Headers.Protected))
 	if err != nil {
 		return err
@@ -297,10 +309,6 @@ func signWithoutAlg(msg *cose.Sign1Message, s *Signer) error {
 		protected = []byte{} // an empty protected header is a zero-length string
 	}
 	toBeSigned, err := encMode.Marshal([]any{"Signature1", protected, []byte{}, msg.Payload})
-	if err != nil {
-		return err
-	}
-	signer, err := cose.NewSigner(s.Alg, s.Key)
 	if err != nil {
 		return err
 	}

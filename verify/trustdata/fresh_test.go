@@ -21,15 +21,15 @@ func TestFreshnessBoundary(t *testing.T) {
 	v := verify.New(d.Options(DefaultMaxAge))
 
 	if got := v.Check(text, verify.ModeSchool, fixtures.Ref.Add(24*time.Hour)); got.Status != verify.StatusValid {
-		t.Fatalf("at 24h: %s at %s (%v)", got.Status, got.Stage, got.Err)
+		t.Fatalf("at 24h: %s at %s (%s)", got.Status, got.Stage, got.Detail)
 	}
 	got := v.Check(text, verify.ModeSchool, fixtures.Ref.Add(24*time.Hour+time.Second))
 	if got.Admit || got.Status != verify.StatusNotValid || got.Stage != verify.StageTrustData || got.Reason != verify.ReasonStaleData {
 		t.Fatalf("at 24h+1s: %+v", got)
 	}
 	const want = "signer keys last confirmed 24h0m1s ago (maximum 24h); settings last confirmed 24h0m1s ago (maximum 24h); revocation list last confirmed 24h0m1s ago (maximum 24h)"
-	if got.Detail() != want {
-		t.Errorf("detail %q, want %q", got.Detail(), want)
+	if got.Detail != want {
+		t.Errorf("detail %q, want %q", got.Detail, want)
 	}
 	var stale *StaleError
 	if err := d.Stale(fixtures.Ref.Add(30*time.Hour), DefaultMaxAge); !errors.As(err, &stale) || len(stale.Problems) != 3 {

@@ -54,7 +54,7 @@ func TestLive(t *testing.T) {
 	}
 	v := lt.Verifier()
 	if got := v.Check(booster, verify.ModeSchool, morning); !got.Admit {
-		t.Fatalf("after the sync: %s %s", got.Status, got.Detail())
+		t.Fatalf("after the sync: %s %s", got.Status, got.Detail)
 	}
 	if got := v.Check(set.Case("revoked").Text, verify.ModeSchool, morning); got.Status != verify.StatusRevoked {
 		t.Fatalf("revoked: %s", got.Status)
