@@ -54,7 +54,7 @@ func runRules(t *testing.T, cases []ruleCase) {
 	}
 }
 
-// Every school-mode rule of domain.md at its boundaries: the last valid day
+// Every school-mode rule of DL 5/2022 at its boundaries: the last valid day
 // and the first invalid one (the end day itself is still valid).
 func TestSchoolBoundaries(t *testing.T) {
 	const pfizer, janssen, moderna = "EU/1/20/1528", "EU/1/20/1525", "EU/1/20/1507"

@@ -109,9 +109,9 @@ func (s *Settings) genericKeys() map[string]*int {
 	}
 }
 
-// DefaultSettings are the values of the Italian gateway in February 2022
-// (the fixture ../shared/fixtures/it-gateway/settings.json and domain.md),
-// used when no settings document is given.
+// DefaultSettings are the values the Italian gateway published in
+// February 2022 (settings.json beside this file), used when no settings
+// document is given.
 func DefaultSettings() *Settings {
 	s, err := parseSettings(defaultSettingsJSON, nil)
 	if err != nil {

@@ -189,7 +189,7 @@ func zxingReader(file string) []string {
 
 type labelled struct{ file, text string }
 
-// BenchmarkCompareTools is the side-by-side measure of the issue: for each
+// BenchmarkCompareTools is the side-by-side measure of the scanner against the reference readers: for each
 // set, the images read correctly and the median time per image of kiosk
 // decode, zbarimg and ZXingReader, each run as a process per image (process
 // start included, for all three alike), plus kiosk's in-process decoding

@@ -25,7 +25,7 @@
 //	[Service]
 //	ExecStart=/usr/local/bin/kiosk run
 //	# a subcommand that calls gpio.Reset with the same Config
-//	ExecStopPost=/usr/local/bin/kiosk lights-off
+//	ExecStopPost=/usr/local/bin/kiosk light-off
 //	Restart=on-failure
 //
 // Wire the lights active-high on pins whose power-on pull is down (BCM 9–27

@@ -48,6 +48,11 @@ type Config struct {
 	MaxDataAge  time.Duration
 	// InactivityLock is how long the kiosk stays unlocked without activity.
 	InactivityLock time.Duration
+	// Discreet: one soft tone for every result, revoked shown as not valid.
+	Discreet bool
+	// MaxUnconfirmed is how long the clock is believed after its last
+	// confirmation (kiosk/clock).
+	MaxUnconfirmed time.Duration
 }
 
 // School identifies the school.
@@ -77,6 +82,7 @@ type GPIO struct {
 	Enabled           bool
 	Chip              string
 	Green, Red, Amber int // Amber -1: none
+	Checked           int // the pupils' "checked" light; -1: none
 	ActiveLow         bool
 }
 
@@ -143,6 +149,7 @@ type file struct {
 		Green     int    `toml:"green"`
 		Red       int    `toml:"red"`
 		Amber     int    `toml:"amber"`
+		Checked   int    `toml:"checked"`
 		ActiveLow bool   `toml:"active_low"`
 	} `toml:"gpio"`
 	Audio struct {
@@ -166,7 +173,11 @@ type file struct {
 	} `toml:"verification"`
 	Session struct {
 		InactivityLock string `toml:"inactivity_lock"`
+		Discreet       bool   `toml:"discreet"`
 	} `toml:"session"`
+	Clock struct {
+		MaxUnconfirmed string `toml:"max_unconfirmed"`
+	} `toml:"clock"`
 }
 
 // Default is the configuration with no file: the reference's values.
@@ -343,7 +354,7 @@ func (f *file) validate() (*Config, error) {
 		return nil, keyError("camera.fps", "%d is outside 1…60", c.Camera.FPS)
 	}
 
-	c.GPIO = GPIO{Enabled: f.GPIO.Enabled, Chip: f.GPIO.Chip, Green: f.GPIO.Green, Red: f.GPIO.Red, Amber: f.GPIO.Amber, ActiveLow: f.GPIO.ActiveLow}
+	c.GPIO = GPIO{Enabled: f.GPIO.Enabled, Chip: f.GPIO.Chip, Green: f.GPIO.Green, Red: f.GPIO.Red, Amber: f.GPIO.Amber, Checked: f.GPIO.Checked, ActiveLow: f.GPIO.ActiveLow}
 	for key, v := range map[string]int{"gpio.green": c.GPIO.Green, "gpio.red": c.GPIO.Red} {
 		if v < 0 || v > 511 {
 			return nil, keyError(key, "line %d is outside 0…511", v)
@@ -351,6 +362,12 @@ func (f *file) validate() (*Config, error) {
 	}
 	if c.GPIO.Amber < -1 || c.GPIO.Amber > 511 {
 		return nil, keyError("gpio.amber", "line %d is outside -1 (none) … 511", c.GPIO.Amber)
+	}
+	if c.GPIO.Checked < -1 || c.GPIO.Checked > 511 {
+		return nil, keyError("gpio.checked", "line %d is outside -1 (none) … 511", c.GPIO.Checked)
+	}
+	if c.GPIO.Checked >= 0 && (c.GPIO.Checked == c.GPIO.Green || c.GPIO.Checked == c.GPIO.Red || c.GPIO.Checked == c.GPIO.Amber) {
+		return nil, keyError("gpio.checked", "line %d is also another light's line", c.GPIO.Checked)
 	}
 	if c.GPIO.Green == c.GPIO.Red || c.GPIO.Amber == c.GPIO.Green || c.GPIO.Amber == c.GPIO.Red {
 		return nil, keyError("gpio", "green, red and amber must be different lines")
@@ -388,6 +405,10 @@ func (f *file) validate() (*Config, error) {
 		return nil, err
 	}
 	if c.InactivityLock, err = duration("session.inactivity_lock", f.Session.InactivityLock, 30*time.Second); err != nil {
+		return nil, err
+	}
+	c.Discreet = f.Session.Discreet
+	if c.MaxUnconfirmed, err = duration("clock.max_unconfirmed", f.Clock.MaxUnconfirmed, time.Hour); err != nil {
 		return nil, err
 	}
 	return c, nil

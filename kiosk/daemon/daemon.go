@@ -190,7 +190,7 @@ func Run(ctx context.Context, cfg *config.Config, o Options) (err error) {
 	session := kiosk.New(kiosk.Options{
 		SchoolName: cfg.School.Name, Lang: lang.Lang(cfg.School.Lang), // checked by config
 		Classes: cfg.Classes, Rules: cfg.Rules, Delegations: delegations(cfg.Delegations),
-		Mode: cfg.Mode, Show: cfg.Display.Show, InactivityLock: cfg.InactivityLock,
+		Mode: cfg.Mode, Show: cfg.Display.Show, InactivityLock: cfg.InactivityLock, Discreet: cfg.Discreet,
 		Badges: checker, Trust: trust, Light: light, Tone: snd, Display: withEcho(screen, o.Echo), Counts: counts, Log: log,
 	})
 	latency := o.Latency
@@ -258,12 +258,15 @@ func badgeChecker(path string) (*badge.Checker, error) {
 // gpioConfig is the light's wiring; green stays on for as long as a
 // result is on the screen.
 func gpioConfig(cfg *config.Config) gpio.Config {
-	amber := cfg.GPIO.Amber
+	amber, checked := cfg.GPIO.Amber, cfg.GPIO.Checked
 	if amber < 0 {
 		amber = gpio.NoLine
 	}
+	if checked < 0 {
+		checked = gpio.NoLine
+	}
 	return gpio.Config{Chip: cfg.GPIO.Chip, Green: cfg.GPIO.Green, Red: cfg.GPIO.Red, Amber: amber,
-		Checked: gpio.NoLine, ActiveLow: cfg.GPIO.ActiveLow, Hold: cfg.Display.Show}
+		Checked: checked, ActiveLow: cfg.GPIO.ActiveLow, Hold: cfg.Display.Show}
 }
 
 // GPIOConfig exposes the light's wiring for `kiosk light-off`.

@@ -59,7 +59,8 @@ func TestDemoOnce(t *testing.T) {
 		"luce: VERDE", "schermo: AMMESSO — certificato valido",
 		"schermo: NON AMMESSO — validità scaduta",
 		"schermo: NON AMMESSO — non valido per questa verifica",
-		"schermo: NON AMMESSO — certificato revocato",
+		"suono: verificato", // discreet by default: one soft tone for every result
+		"schermo: NON AMMESSO — certificato non valido", // revoked, shown as the official verifier does
 		"schermo: NON AMMESSO — firma non valida [classe 3A: 1 ammessi, 4 non ammessi su 22]",
 	}
 	at := 0
