@@ -35,7 +35,7 @@ var allowed = map[string][]string{
 	"verify/revocation":          {},
 	"verify":                     {"privacy", "verify/calendar"},
 	"verify/issue":               {"verify", "verify/calendar"},
-	"verify/gateway":             {"verify", "verify/revocation"},
+	"verify/gateway":             {"privacy/loopback", "verify", "verify/revocation"},
 	"verify/gateway/gatewaytest": {"verify", "verify/gateway", "verify/revocation"},
 	"verify/trustdata":           {"verify", "verify/gateway", "verify/revocation"},
 

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"strings"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/scuola/kiosk/kiosk/school"
+	"github.com/scuola/kiosk/privacy/loopback"
 	"github.com/scuola/kiosk/verify"
 	"github.com/scuola/kiosk/verify/calendar"
 )
@@ -375,12 +375,8 @@ func (f *file) validate() (*Config, error) {
 	c.Audio = Audio{Enabled: f.Audio.Enabled}
 
 	c.Display.Address = f.Display.Address
-	host, _, err := net.SplitHostPort(c.Display.Address)
-	if err != nil {
-		return nil, keyError("display.address", "%q is not host:port", c.Display.Address)
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, keyError("display.address", "%q is not a loopback address: the screen shows pupils' names and is served on this machine only", c.Display.Address)
+	if _, err := loopback.ListenAddress(c.Display.Address); err != nil {
+		return nil, keyError("display.address", "%v: the screen shows pupils' names and is served on this machine only", err)
 	}
 	if c.Display.Show, err = duration("display.show", f.Display.Show, time.Second); err != nil {
 		return nil, err
@@ -392,8 +388,10 @@ func (f *file) validate() (*Config, error) {
 		return nil, keyError("data.dir", "empty")
 	}
 	c.Gateway = Gateway{URL: f.Gateway.URL, CA: f.Gateway.CA}
-	if c.Gateway.URL != "" && !strings.HasPrefix(c.Gateway.URL, "https://") && !strings.HasPrefix(c.Gateway.URL, "http://127.0.0.1") && !strings.HasPrefix(c.Gateway.URL, "http://localhost") {
-		return nil, keyError("gateway.url", "%q is not an https URL", c.Gateway.URL)
+	if c.Gateway.URL != "" {
+		if err := loopback.CheckURL(c.Gateway.URL); err != nil {
+			return nil, keyError("gateway.url", "%v", err)
+		}
 	}
 	if c.Gateway.Refresh, err = duration("gateway.refresh", f.Gateway.Refresh, time.Minute); err != nil {
 		return nil, err

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/scuola/kiosk/privacy/loopback"
 )
 
 // securityHeaders are set on every response, errors included. The page
@@ -48,7 +50,7 @@ func guard(log *slog.Logger, next http.Handler) http.Handler {
 
 // refusal says why r must be refused, or "" when it may go on.
 func refusal(r *http.Request) string {
-	if !isLoopbackHost(r.Host) {
+	if !loopback.IsHost(r.Host) {
 		return "host is not loopback"
 	}
 	switch r.Header.Get("Sec-Fetch-Site") {

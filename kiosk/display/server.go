@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/scuola/kiosk/kiosk"
+	"github.com/scuola/kiosk/privacy/loopback"
 )
 
 // Config configures a Server. The zero value is the kiosk's default.
@@ -59,9 +60,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	addr, err := listenAddress(cfg.Addr)
+	addr, err := loopback.ListenAddress(cfg.Addr)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("display: refusing to listen: %w", err)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

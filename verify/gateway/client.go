@@ -14,13 +14,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/scuola/kiosk/privacy/loopback"
 )
 
 // Config describes how to reach a gateway.
@@ -132,17 +133,7 @@ func parseBase(raw string) (*url.URL, error) {
 // Insecure reports whether the gateway is reached over plain HTTP on
 // another machine, where nothing protects the trust data in transit (the
 // gateway does not sign it). The command line warns about it.
-func (c *Client) Insecure() bool {
-	if c.base.Scheme == "https" {
-		return false
-	}
-	host := c.base.Hostname()
-	if host == "localhost" {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return ip == nil || !ip.IsLoopback()
-}
+func (c *Client) Insecure() bool { return loopback.CheckURL(c.base.String()) != nil }
 
 // BaseURL is the API's root, for messages.
 func (c *Client) BaseURL() string { return c.base.Redacted() }
