@@ -122,7 +122,7 @@ func loadVerifyOptions(dataDir string, maxAge time.Duration, trustFiles []string
 		revoked = append(revoked, d.Revoked)
 	}
 	for _, f := range trustFiles {
-		data, err := readBounded(f, verify.MaxTrustFileLen)
+		data, err := trustdata.ReadBounded(f, verify.MaxTrustFileLen)
 		if err != nil {
 			return o, fmt.Errorf("--trust %s: %w", f, err)
 		}
@@ -138,7 +138,7 @@ func loadVerifyOptions(dataDir string, maxAge time.Duration, trustFiles []string
 		}
 	}
 	if settingsFile != "" {
-		data, err := readBounded(settingsFile, verify.MaxSettingsLen)
+		data, err := trustdata.ReadBounded(settingsFile, verify.MaxSettingsLen)
 		if err != nil {
 			return o, fmt.Errorf("--settings %s: %w", settingsFile, err)
 		}
@@ -174,24 +174,6 @@ func (l anyRevoked) RevokedHash(sum *revocation.Hash) bool {
 		}
 	}
 	return false
-}
-
-// readBounded reads a whole file, refusing one over max bytes before
-// reading it into memory.
-func readBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("larger than the %d-byte bound", max)
-	}
-	return data, nil
 }
 
 // readQRText takes the text from the argument, or from standard input with

@@ -103,7 +103,7 @@ func info(e *setEntry) SetInfo {
 // readSetFile reads a JSON set's file and checks it against its name, which
 // is the start of its SHA-256.
 func readSetFile(dir, name string, limit int64) ([]byte, error) {
-	data, err := readBounded(filepath.Join(dir, name), limit)
+	data, err := ReadBounded(filepath.Join(dir, name), limit)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func chunkFile(k int, ext string) string { return fmt.Sprintf("chunk-%06d.%s", k
 func (st *store) pendingDir() string { return filepath.Join(st.dir, pendingDir) }
 
 func readPlan(dir string) (*downloadPlan, error) {
-	data, err := readBounded(filepath.Join(dir, pendingDir, planName), maxManifestLen)
+	data, err := ReadBounded(filepath.Join(dir, pendingDir, planName), maxManifestLen)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

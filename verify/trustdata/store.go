@@ -69,7 +69,7 @@ type setEntry struct {
 }
 
 func readManifest(dir string) (manifest, error) {
-	data, err := readBounded(filepath.Join(dir, manifestName), maxManifestLen)
+	data, err := ReadBounded(filepath.Join(dir, manifestName), maxManifestLen)
 	if errors.Is(err, fs.ErrNotExist) {
 		return manifest{Format: manifestFormat}, nil
 	}
@@ -140,8 +140,10 @@ func (st *store) collect(m manifest) {
 	}
 }
 
-// readBounded reads a whole file, refusing one over limit bytes.
-func readBounded(path string, limit int64) ([]byte, error) {
+// ReadBounded reads a whole file, refusing one over limit bytes before it
+// is in memory: every file the kiosk reads from outside (trust data here,
+// the files given to kiosk verify) goes through it.
+func ReadBounded(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
