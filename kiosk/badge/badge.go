@@ -8,8 +8,10 @@ package badge
 import (
 	"crypto"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/fxamacker/cbor/v2"
@@ -78,6 +80,24 @@ func NewChecker(certDER []byte) (*Checker, error) {
 		return nil, err
 	}
 	return &Checker{kid: s.KID, verifier: v, alg: s.Algorithm()}, nil
+}
+
+// LoadChecker reads the school's certificate from a PEM file (the kiosk's
+// [badges] cert) and prepares the check of its badges.
+func LoadChecker(path string) (*Checker, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("badge certificate: %w", err)
+	}
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("badge certificate %s: not a PEM certificate", path)
+	}
+	c, err := NewChecker(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("badge certificate %s: %w", path, err)
+	}
+	return c, nil
 }
 
 // Errors of Check, in English for logs and tools; the entrance session

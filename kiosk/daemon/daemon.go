@@ -7,8 +7,6 @@ package daemon
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -84,7 +82,10 @@ func Run(ctx context.Context, cfg *config.Config, o Options) (err error) {
 
 	checker := o.Badges
 	if checker == nil {
-		if checker, err = badgeChecker(cfg.Badges.Cert); err != nil {
+		if cfg.Badges.Cert == "" {
+			return errors.New("[badges] cert: the school's badge certificate is required to unlock the kiosk (make it with kiosk badge keygen)")
+		}
+		if checker, err = badge.LoadChecker(cfg.Badges.Cert); err != nil {
 			return err
 		}
 	}
@@ -234,25 +235,6 @@ func delegations(list []config.Delegation) kiosk.DelegationList {
 		out[d.ID] = kiosk.Delegation{Name: d.Name, Role: d.Role, ValidUntil: d.ValidUntil, Revoked: d.Revoked}
 	}
 	return out
-}
-
-// badgeChecker reads the school's badge certificate.
-func badgeChecker(path string) (*badge.Checker, error) {
-	if path == "" {
-		return nil, errors.New("[badges] cert: the school's badge certificate is required to unlock the kiosk (make it with kiosk badge keygen)")
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("[badges] cert: %w", err)
-	}
-	block, _ := pem.Decode(data)
-	if block == nil || block.Type != "CERTIFICATE" {
-		return nil, fmt.Errorf("[badges] cert %s: not a PEM certificate", path)
-	}
-	if _, err := x509.ParseCertificate(block.Bytes); err != nil {
-		return nil, fmt.Errorf("[badges] cert %s: %w", path, err)
-	}
-	return badge.NewChecker(block.Bytes)
 }
 
 // gpioConfig is the light's wiring; green stays on for as long as a
