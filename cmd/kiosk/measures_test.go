@@ -48,7 +48,9 @@ enrolled = 18
 	}
 
 	bad := filepath.Join(t.TempDir(), "bad.toml")
-	os.WriteFile(bad, []byte("[[classes]]\nname = \"3A\"\nlevel = \"asilo\"\n"), 0o600)
+	if err := os.WriteFile(bad, []byte("[[classes]]\nname = \"3A\"\nlevel = \"asilo\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
