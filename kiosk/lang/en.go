@@ -25,6 +25,13 @@ var english = table{
 	ClockUntrusted:       "clock not reliable",
 	ClockUntrustedStatus: "Clock not reliable: nobody can be admitted until the time is confirmed",
 
+	EchoScreen:   "screen",
+	EchoLocked:   "locked",
+	EchoChoose:   "choosing the class",
+	EchoReady:    "ready",
+	EchoClass:    "class {0}: {1} admitted, {2} not admitted of {3}",
+	EchoOperator: "operator: {0}",
+
 	CameraDown: "Camera disconnected: plug it back in, it restarts by itself",
 	AudioDown:  "No audio: carrying on silently",
 	LightDown:  "No light: watch the screen",

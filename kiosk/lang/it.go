@@ -25,6 +25,13 @@ var italian = table{
 	ClockUntrusted:       "orologio non affidabile",
 	ClockUntrustedStatus: "Orologio non affidabile: nessuno può essere ammesso finché l'ora non è confermata",
 
+	EchoScreen:   "schermo",
+	EchoLocked:   "bloccato",
+	EchoChoose:   "scelta della classe",
+	EchoReady:    "pronto",
+	EchoClass:    "classe {0}: {1} ammessi, {2} non ammessi su {3}",
+	EchoOperator: "operatore: {0}",
+
 	CameraDown: "Telecamera scollegata: ricollegarla, riparte da sola",
 	AudioDown:  "Audio assente: si prosegue in silenzio",
 	LightDown:  "Luce assente: guardare lo schermo",

@@ -27,6 +27,14 @@ const (
 	ClockUntrusted       Key = "clock.untrusted"        // the verdict's reason
 	ClockUntrustedStatus Key = "clock.untrusted_status" // the status bar
 
+	// The demo's terminal echo of the screen, one line per change.
+	EchoScreen   Key = "echo.screen"   // the line's start
+	EchoLocked   Key = "echo.locked"   // the states
+	EchoChoose   Key = "echo.choose"   //
+	EchoReady    Key = "echo.ready"    //
+	EchoClass    Key = "echo.class"    // {0} class, {1} admitted, {2} refused, {3} enrolled
+	EchoOperator Key = "echo.operator" // {0} the delegate's name
+
 	CameraDown Key = "device.camera_down"
 	AudioDown  Key = "device.audio_down"
 	LightDown  Key = "device.light_down"
