@@ -56,11 +56,11 @@ var allowed = map[string][]string{
 	"kiosk/school":  {"verify/calendar"},
 	"kiosk/tally":   {"verify/calendar"},
 	"kiosk/badge":   {"verify", "verify/calendar", "verify/issue"},
-	"kiosk/config":  {"kiosk/lang", "kiosk/school", "privacy/loopback", "verify", "verify/calendar"},
+	"kiosk/config":  {"kiosk/lang", "kiosk/school", "privacy/loopback", "scanner", "verify", "verify/calendar"},
 	"kiosk":         {"hardware", "kiosk/badge", "kiosk/lang", "kiosk/school", "privacy", "verify", "verify/calendar"},
 	"kiosk/display": {"kiosk", "kiosk/lang", "privacy", "privacy/loopback"},
 	"kiosk/daemon": {"hardware", "hardware/camera", "hardware/gpio", "hardware/sim", "hardware/tone",
-		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/display", "kiosk/lang", "kiosk/school", "kiosk/tally",
+		"kiosk", "kiosk/badge", "kiosk/clock", "kiosk/config", "kiosk/display", "kiosk/lang", "kiosk/school", "kiosk/tally",
 		"privacy/loopback", "scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
 
