@@ -27,7 +27,7 @@ type Options struct {
 
 	Badges *badge.Checker
 	Trust  Trust
-	Clock  Clock // nil: the clock is taken as right (tests, the demo)
+	Clock  Clock // nil: the clock is taken as right (the session's own tests)
 	// Discreet keeps a pupil's result from the classmates behind: one soft
 	// tone for every result, and a revoked certificate read as not valid.
 	// The light's lines face the delegate (hardware/gpio's Checked line is

@@ -12,6 +12,7 @@ import (
 	"github.com/scuola/kiosk/hardware/sim"
 	"github.com/scuola/kiosk/kiosk"
 	"github.com/scuola/kiosk/kiosk/badge"
+	"github.com/scuola/kiosk/kiosk/clock"
 	"github.com/scuola/kiosk/kiosk/config"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/scanner"
@@ -103,7 +104,7 @@ func runLatencyRig(t testing.TB, n int) (p50, p99 time.Duration, count int) {
 	until := today + 3
 	cfg.Classes = []school.Class{{Name: "3A", Level: school.Primaria, Enrolled: 25, VerifyUntil: &until}}
 	cfg.Delegations = []config.Delegation{{ID: "D-1", Name: "Maria Bianchi", ValidUntil: today + 30}}
-	cfg.DataDir = t.TempDir()
+	cfg.Data.Dir = t.TempDir()
 	cfg.Display.Address = "127.0.0.1:0"
 	cfg.Audio.Enabled = false
 
@@ -112,7 +113,7 @@ func runLatencyRig(t testing.TB, n int) (p50, p99 time.Duration, count int) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(frames)+15)*cam.interval)
 	defer cancel()
 	err = Run(ctx, cfg, Options{Source: cam, Light: sim.NewLight(io.Discard, 0), Tone: sim.NewTone(io.Discard),
-		Trust: staticTrust{set.Verifier()}, Badges: checker, Latency: lat})
+		Trust: staticTrust{set.Verifier()}, Badges: checker, Latency: lat, ClockSync: clock.Assumed{}})
 	if err != nil {
 		t.Fatal(err)
 	}
