@@ -80,6 +80,7 @@ var allowed = map[string][]string{
 	"testdata/fixtures":     {"kiosk/badge", "scanner/qrimage", "testdata/shared", "verify", "verify/calendar", "verify/issue", "verify/revocation"},
 	"testdata/fixtures/gen": {"scanner/qrimage", "testdata/fixtures", "verify", "verify/revocation"},
 	"testdata/frames":       {"scanner/qrimage", "testdata/shared"},
+	"testdata/syncbuf":      {},
 }
 
 // external lists the modules outside the standard library and who may

@@ -1,24 +1,21 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"image"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/scuola/kiosk/hardware/sim"
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/clock"
-	"github.com/scuola/kiosk/kiosk/config"
-	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/scanner"
 	"github.com/scuola/kiosk/testdata/fixtures"
+	"github.com/scuola/kiosk/testdata/syncbuf"
 	"github.com/scuola/kiosk/verify/calendar"
 	"github.com/scuola/kiosk/verify/issue"
 )
@@ -27,24 +24,6 @@ import (
 type syncState bool
 
 func (s syncState) Synchronized() (bool, error) { return bool(s), nil }
-
-// lockedBuffer collects the echo lines written by the session's goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // scanOneCertificate runs the assembled kiosk on a camera showing a badge
 // and then one valid certificate, and returns what the screen said.
@@ -66,20 +45,14 @@ func scanOneCertificate(t *testing.T, dataDir string, sync clock.Sync) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Default()
-	until := today + 3
-	cfg.Classes = []school.Class{{Name: "3A", Level: school.Primaria, Enrolled: 25, VerifyUntil: &until}}
-	cfg.Delegations = []config.Delegation{{ID: "D-1", Name: "Maria Bianchi", ValidUntil: today + 30}}
-	cfg.Data.Dir = dataDir
-	cfg.Display.Address = "127.0.0.1:0"
-	cfg.Audio.Enabled = false
+	cfg := rigConfig(today, dataDir)
 
 	b, c, empty := frame640(t, badgeText), frame640(t, cert), frame640(t, "")
 	frames := []*image.Gray{b, b, empty, empty, c, c, empty}
 	cam := &pacedCamera{frames: frames, interval: time.Second / 30, pool: scanner.NewFramePool(3)}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(frames)+10)*cam.interval)
 	defer cancel()
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	err = Run(ctx, cfg, Options{Source: cam, Light: sim.NewLight(io.Discard, 0), Tone: sim.NewTone(io.Discard),
 		Trust: staticTrust{set.Verifier()}, Badges: checker, Echo: &out, ClockSync: sync})
 	if err != nil {

@@ -100,13 +100,7 @@ func runLatencyRig(t testing.TB, n int) (p50, p99 time.Duration, count int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Default()
-	until := today + 3
-	cfg.Classes = []school.Class{{Name: "3A", Level: school.Primaria, Enrolled: 25, VerifyUntil: &until}}
-	cfg.Delegations = []config.Delegation{{ID: "D-1", Name: "Maria Bianchi", ValidUntil: today + 30}}
-	cfg.Data.Dir = t.TempDir()
-	cfg.Display.Address = "127.0.0.1:0"
-	cfg.Audio.Enabled = false
+	cfg := rigConfig(today, t.TempDir())
 
 	lat := &kiosk.Latency{}
 	cam := &pacedCamera{frames: frames, interval: time.Second / 30, pool: scanner.NewFramePool(3)}
@@ -118,6 +112,19 @@ func runLatencyRig(t testing.TB, n int) (p50, p99 time.Duration, count int) {
 		t.Fatal(err)
 	}
 	return lat.Quantiles()
+}
+
+// rigConfig is the rigs' school: class 3A under daily verification, the
+// delegation D-1 of Maria Bianchi, the screen on any free port, no sound.
+func rigConfig(today calendar.Day, dataDir string) *config.Config {
+	cfg := config.Default()
+	until := today + 3
+	cfg.Classes = []school.Class{{Name: "3A", Level: school.Primaria, Enrolled: 25, VerifyUntil: &until}}
+	cfg.Delegations = []config.Delegation{{ID: "D-1", Name: "Maria Bianchi", ValidUntil: today + 30}}
+	cfg.Data.Dir = dataDir
+	cfg.Display.Address = "127.0.0.1:0"
+	cfg.Audio.Enabled = false
+	return cfg
 }
 
 // staticTrust is trust data that never goes stale.

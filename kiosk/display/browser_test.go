@@ -1,7 +1,6 @@
 package display
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/scuola/kiosk/kiosk"
 	"github.com/scuola/kiosk/privacy"
+	"github.com/scuola/kiosk/testdata/syncbuf"
 )
 
 // chromium is Debian's Chromium, which scripts/test installs.
@@ -186,24 +186,6 @@ func colour(css string) string {
 	return css
 }
 
-// syncBuffer is a log destination the server and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestScreenInChromium shows every state in a real Chromium at 7" and 10"
 // sizes, reads what a person would see, touches the buttons, and plays a
 // foreign site and a rebound DNS name against the server. Screenshots go to
@@ -211,7 +193,7 @@ func (s *syncBuffer) String() string {
 func TestScreenInChromium(t *testing.T) {
 	start := time.Now()
 	ctx := startChromium(t)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	srv, base, stopServer := startServer(t, Config{
 		Heartbeat: 300 * time.Millisecond,
 		Logger:    slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
