@@ -110,6 +110,26 @@ var (
 	ErrMalformed = errors.New("badge unreadable")
 )
 
+// Open verifies a COSE_Sign1 message signed with the school's key and
+// returns its payload: a badge's, or the school data the office sends its
+// kiosks (kiosk/bundle), which the same key signs. The error wraps
+// ErrMalformed for a message that does not parse, ErrForged for one this
+// school did not sign.
+func (c *Checker) Open(raw []byte) ([]byte, error) {
+	var msg cose.Sign1Message
+	if err := msg.UnmarshalCBOR(raw); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	kid, _ := msg.Headers.Protected[cose.HeaderLabelKeyID].([]byte)
+	if string(kid) != string(c.kid[:]) {
+		return nil, ErrForged
+	}
+	if err := msg.Verify(nil, c.verifier); err != nil {
+		return nil, ErrForged
+	}
+	return msg.Payload, nil
+}
+
 // Check verifies a badge's signature and its end date against the day.
 // Whether the delegation is still on the head teacher's list is the
 // kiosk's check, which holds the list.
@@ -124,20 +144,13 @@ func (c *Checker) Check(text string, today calendar.Day) (Badge, error) {
 	if err != nil {
 		return Badge{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	var msg cose.Sign1Message
-	if err := msg.UnmarshalCBOR(raw); err != nil {
-		return Badge{}, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	kid, _ := msg.Headers.Protected[cose.HeaderLabelKeyID].([]byte)
-	if string(kid) != string(c.kid[:]) {
-		return Badge{}, ErrForged
-	}
-	if err := msg.Verify(nil, c.verifier); err != nil {
-		return Badge{}, ErrForged
+	payload, err := c.Open(raw)
+	if err != nil {
+		return Badge{}, err
 	}
 	var b Badge
 	dec, _ := cbor.DecOptions{DupMapKey: cbor.DupMapKeyEnforcedAPF, MaxMapPairs: 16, MaxNestedLevels: 4}.DecMode()
-	if err := dec.Unmarshal(msg.Payload, &b); err != nil {
+	if err := dec.Unmarshal(payload, &b); err != nil {
 		return Badge{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	if b.DelegationID == "" {

@@ -24,7 +24,6 @@ import (
 	"github.com/scuola/kiosk/privacy/loopback"
 	"github.com/scuola/kiosk/scanner"
 	"github.com/scuola/kiosk/verify"
-	"github.com/scuola/kiosk/verify/calendar"
 )
 
 // Reference is the documented configuration with every default.
@@ -39,20 +38,20 @@ const MaxFileLen = 1 << 20
 // these types (the TOML library decodes durations, and the days, levels and
 // languages decode themselves); each section then checks its own values.
 type Config struct {
-	School       School           `toml:"school"`
-	Classes      []school.Class   `toml:"classes"`
-	RuleSets     []school.RuleSet `toml:"rule_sets"`
-	Delegations  []Delegation     `toml:"delegations"`
-	Badges       Badges           `toml:"badges"`
-	Camera       Camera           `toml:"camera"`
-	GPIO         GPIO             `toml:"gpio"`
-	Audio        Audio            `toml:"audio"`
-	Display      Display          `toml:"display"`
-	Data         Data             `toml:"data"`
-	Gateway      Gateway          `toml:"gateway"`
-	Verification Verification     `toml:"verification"`
-	Session      Session          `toml:"session"`
-	Clock        Clock            `toml:"clock"`
+	School       School              `toml:"school"`
+	Classes      []school.Class      `toml:"classes"`
+	RuleSets     []school.RuleSet    `toml:"rule_sets"`
+	Delegations  []school.Delegation `toml:"delegations"`
+	Badges       Badges              `toml:"badges"`
+	Camera       Camera              `toml:"camera"`
+	GPIO         GPIO                `toml:"gpio"`
+	Audio        Audio               `toml:"audio"`
+	Display      Display             `toml:"display"`
+	Data         Data                `toml:"data"`
+	Gateway      Gateway             `toml:"gateway"`
+	Verification Verification        `toml:"verification"`
+	Session      Session             `toml:"session"`
+	Clock        Clock               `toml:"clock"`
 
 	// Rules are the rule sets that apply: the file's, or without any the
 	// built-in ones (school.DefaultRuleSets).
@@ -64,15 +63,6 @@ type School struct {
 	Code string    `toml:"code"`
 	Name string    `toml:"name"`
 	Lang lang.Lang `toml:"lang"`
-}
-
-// Delegation is one delegate's written delegation (Allegato A).
-type Delegation struct {
-	ID         string       `toml:"id"`
-	Name       string       `toml:"name"`
-	Role       string       `toml:"role"`
-	ValidUntil calendar.Day `toml:"valid_until"`
-	Revoked    bool         `toml:"revoked"`
 }
 
 // Badges locates the school's badge certificate and key.
@@ -238,7 +228,7 @@ func (c *Config) validate() error {
 		return fmt.Errorf("rule_sets%w", err)
 	}
 	c.Rules = rules
-	if err := checkDelegations(c.Delegations); err != nil {
+	if err := school.CheckDelegations(c.Delegations); err != nil {
 		return fmt.Errorf("delegations%w", err)
 	}
 	for _, s := range []struct {
@@ -259,24 +249,6 @@ func (c *Config) validate() error {
 // section's by validate ("camera" + ".fps: …").
 func sectionError(key, format string, args ...any) error {
 	return fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...))
-}
-
-func checkDelegations(ds []Delegation) error {
-	ids := map[string]bool{}
-	for i, d := range ds {
-		key := fmt.Sprintf("[%d]", i)
-		if d.ID == "" || d.Name == "" {
-			return sectionError(key, "id and name are required")
-		}
-		if ids[d.ID] {
-			return sectionError(key+".id", "delegation %q is listed twice", d.ID)
-		}
-		ids[d.ID] = true
-		if d.ValidUntil == 0 {
-			return sectionError(key+".valid_until", "missing: a delegation is valid until a date")
-		}
-	}
-	return nil
 }
 
 func (c Camera) validate() error {

@@ -24,6 +24,7 @@ import (
 	"github.com/scuola/kiosk/kiosk/clock"
 	"github.com/scuola/kiosk/kiosk/config"
 	"github.com/scuola/kiosk/kiosk/display"
+	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/kiosk/tally"
 	"github.com/scuola/kiosk/scanner"
 	"github.com/scuola/kiosk/verify/gateway"
@@ -316,7 +317,7 @@ func (k *parts) refresher(lt *trustdata.Live) (*trustdata.Refresher, error) {
 }
 
 // delegations is the configuration's list as the session looks it up.
-func delegations(list []config.Delegation) kiosk.DelegationList {
+func delegations(list []school.Delegation) kiosk.DelegationList {
 	out := make(kiosk.DelegationList, len(list))
 	for _, d := range list {
 		out[d.ID] = kiosk.Delegation{Name: d.Name, Role: d.Role, ValidUntil: d.ValidUntil, Revoked: d.Revoked}

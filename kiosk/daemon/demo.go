@@ -102,7 +102,7 @@ func Demo(ctx context.Context, o DemoOptions) error {
 	today := calendar.Of(now)
 	until := today + 2
 	cfg.Classes = []school.Class{{Name: "3A", Level: school.Primaria, Enrolled: 22, VerifyUntil: &until}}
-	cfg.Delegations = []config.Delegation{{ID: demoDelegationID, Name: "Maria Bianchi", Role: "collaboratrice scolastica", ValidUntil: today + 365}}
+	cfg.Delegations = []school.Delegation{{ID: demoDelegationID, Name: "Maria Bianchi", Role: "collaboratrice scolastica", ValidUntil: today + 365}}
 	cfg.Data.Dir = filepath.Join(dir, "data")
 	cfg.Display.Address = o.Addr
 	cfg.Gateway.URL = ""

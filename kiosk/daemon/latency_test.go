@@ -120,7 +120,7 @@ func rigConfig(today calendar.Day, dataDir string) *config.Config {
 	cfg := config.Default()
 	until := today + 3
 	cfg.Classes = []school.Class{{Name: "3A", Level: school.Primaria, Enrolled: 25, VerifyUntil: &until}}
-	cfg.Delegations = []config.Delegation{{ID: "D-1", Name: "Maria Bianchi", ValidUntil: today + 30}}
+	cfg.Delegations = []school.Delegation{{ID: "D-1", Name: "Maria Bianchi", ValidUntil: today + 30}}
 	cfg.Data.Dir = dataDir
 	cfg.Display.Address = "127.0.0.1:0"
 	cfg.Audio.Enabled = false

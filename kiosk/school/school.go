@@ -47,15 +47,44 @@ func ParseLevel(s string) (Level, error) {
 // Class is one class of the school. Cases are the days positive cases among
 // its pupils (never staff) were found: dates only, nobody's name.
 type Class struct {
-	Name     string         `toml:"name"`
-	Level    Level          `toml:"level"`
-	Enrolled int            `toml:"enrolled"`
-	Cases    []calendar.Day `toml:"cases"`
+	Name     string         `toml:"name" json:"name"`
+	Level    Level          `toml:"level" json:"level"`
+	Enrolled int            `toml:"enrolled" json:"enrolled"`
+	Cases    []calendar.Day `toml:"cases" json:"cases,omitempty"`
 	// VerifyUntil, when set, is the head teacher's own decision: the class
 	// is under daily verification up to that day included, whatever the
 	// rule set says (the informativa and the slides disagreed on the
 	// window; the head teacher decides).
-	VerifyUntil *calendar.Day `toml:"verify_until"`
+	VerifyUntil *calendar.Day `toml:"verify_until" json:"verify_until,omitempty"`
+}
+
+// Delegation is one delegate's written delegation (Allegato A): who may
+// operate the school's kiosks, until when. A revoked one is kept, so that
+// its badge is refused by name.
+type Delegation struct {
+	ID         string       `toml:"id" json:"id"`
+	Name       string       `toml:"name" json:"name"`
+	Role       string       `toml:"role" json:"role,omitempty"`
+	ValidUntil calendar.Day `toml:"valid_until" json:"valid_until"`
+	Revoked    bool         `toml:"revoked" json:"revoked,omitempty"`
+}
+
+// CheckDelegations refuses a list a kiosk could not look badges up in; the
+// error starts with the delegation's index, "[1].id: …".
+func CheckDelegations(ds []Delegation) error {
+	ids := map[string]bool{}
+	for i, d := range ds {
+		switch {
+		case d.ID == "" || d.Name == "":
+			return fmt.Errorf("[%d]: id and name are required", i)
+		case ids[d.ID]:
+			return fmt.Errorf("[%d].id: delegation %q is listed twice", i, d.ID)
+		case d.ValidUntil == 0:
+			return fmt.Errorf("[%d].valid_until: missing: a delegation is valid until a date", i)
+		}
+		ids[d.ID] = true
+	}
+	return nil
 }
 
 // MaxEnrolled bounds a class's size: no Italian class has more pupils.

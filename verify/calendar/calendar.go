@@ -58,6 +58,19 @@ func (d Day) Start() time.Time {
 	return time.Date(y, m, dd, 0, 0, 0, 0, Rome)
 }
 
+// MarshalText writes the day as YYYY-MM-DD (JSON, and any text form).
+func (d Day) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads a day written YYYY-MM-DD.
+func (d *Day) UnmarshalText(b []byte) error {
+	p, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}
+
 // UnmarshalTOML reads a day from a configuration file: a TOML local date
 // (2022-02-07) or a string in the same form. It is the TOML library's
 // decoding hook, so that a file decodes straight into the types that use
@@ -71,12 +84,7 @@ func (d *Day) UnmarshalTOML(v any) error {
 		*d = Date(v.Date())
 		return nil
 	case string:
-		p, err := Parse(v)
-		if err != nil {
-			return err
-		}
-		*d = p
-		return nil
+		return d.UnmarshalText([]byte(v))
 	}
 	return fmt.Errorf("%v is not a date (YYYY-MM-DD)", v)
 }
