@@ -39,6 +39,7 @@ type Loop struct {
 	Scans    <-chan Scan        // QR texts from the scanner and handheld scanners
 	Commands <-chan Command     // touches on the screen
 	Devices  <-chan DeviceEvent // devices coming and going
+	School   <-chan SchoolData  // the office's newer school data (nil: none)
 	Now      func() time.Time   // the clock; time.Now in the daemon
 	Tick     time.Duration      // how often time advances without events
 	Light    Light              // to switch off if the session itself fails
@@ -77,6 +78,8 @@ func (l *Loop) Run(ctx context.Context) error {
 			l.guard("command", func() { l.Session.Command(c, l.Now()) })
 		case d := <-l.Devices:
 			l.guard("device", func() { l.Session.Device(d.Part, d.OK) })
+		case sd := <-l.School:
+			l.guard("school data", func() { l.Session.Update(sd, l.Now()) })
 		case <-t.C:
 			l.guard("tick", func() { l.Session.Tick(l.Now()) })
 		}

@@ -46,6 +46,7 @@ type Session struct {
 	o Options
 
 	screen       Screen
+	operatorID   string // the delegation of the delegate operating
 	day          calendar.Day
 	classes      []school.Status // under daily verification on day
 	class        *school.Status  // chosen class
@@ -299,7 +300,7 @@ func (s *Session) badge(text string, at time.Time) {
 		return
 	}
 	s.lastActivity = at
-	if s.screen.Operator != nil && s.screen.Operator.Name == d.Name && s.screen.State != StateLocked {
+	if s.screen.Operator != nil && s.operatorID == b.DelegationID && s.screen.State != StateLocked {
 		return // the same delegate showed the badge again
 	}
 	// The head teacher's list is the record of who operated; the log keeps
@@ -307,6 +308,7 @@ func (s *Session) badge(text string, at time.Time) {
 	s.o.Log.Info("unlocked", "delegation", b.DelegationID)
 	s.clearResult()
 	s.screen.Operator = &Operator{Name: d.Name, Role: d.Role, ValidUntil: d.ValidUntil.String()}
+	s.operatorID = b.DelegationID
 	s.class = nil
 	s.screen.Class = nil
 	s.screen.Notice = ""
@@ -363,6 +365,60 @@ func (s *Session) begin(at time.Time) {
 	s.refreshDay(at)
 }
 
+// SchoolData is what the school office changes while the kiosk runs (a
+// newer signed bundle, kiosk/bundle): the classes under verification and
+// the delegations.
+type SchoolData struct {
+	Name        string
+	Classes     []school.Class
+	Rules       school.Rules
+	Delegations Delegations
+}
+
+// Update applies newer school data at once. A delegate whose delegation
+// was revoked, has ended or left the list is locked out on the spot, not
+// at the next badge; a chosen class no longer under daily verification is
+// given up for the class picker.
+func (s *Session) Update(sd SchoolData, at time.Time) {
+	s.o.SchoolName, s.screen.School = sd.Name, sd.Name
+	s.o.Classes, s.o.Rules, s.o.Delegations = sd.Classes, sd.Rules, sd.Delegations
+	s.begin(at)
+	s.classes = nil // recomputed for today by refreshDay
+	s.refreshDay(at)
+	if s.screen.State == StateLocked {
+		s.publish()
+		return
+	}
+	d, ok := s.o.Delegations.Delegation(s.operatorID)
+	switch {
+	case !ok:
+		s.lock(at, lang.BadgeUnknown)
+		return
+	case d.Revoked:
+		s.lock(at, lang.BadgeRevoked)
+		return
+	case s.day > d.ValidUntil:
+		s.lock(at, lang.BadgeExpired)
+		return
+	}
+	if s.class != nil {
+		name := s.class.Class.Name
+		for i := range s.classes {
+			if s.classes[i].Class.Name == name {
+				s.class = &s.classes[i]
+				s.screen.Class.VerificationUntil = s.class.Until.String()
+				s.publish()
+				return
+			}
+		}
+		s.clearResult()
+		s.class, s.screen.Class = nil, nil
+		s.toChooseClass(at)
+		s.screen.Notice = s.o.Lang.Text(lang.UnknownClass)
+	}
+	s.publish()
+}
+
 // refreshDay recomputes the classes under verification when the day
 // changes; a chosen class must be chosen again on a new day.
 func (s *Session) refreshDay(at time.Time) {
@@ -391,6 +447,7 @@ func (s *Session) lock(at time.Time, why lang.Key) {
 	s.clearResult()
 	s.screen.State = StateLocked
 	s.screen.Operator = nil
+	s.operatorID = ""
 	s.screen.Class = nil
 	s.class = nil
 	s.screen.Notice = s.o.Lang.Text(why)
