@@ -54,6 +54,7 @@ var allowed = map[string][]string{
 	"kiosk/internal/atomicfile": {},
 	"kiosk/clock":               {"kiosk/internal/atomicfile"},
 	"kiosk/bundle":              {"kiosk/badge", "kiosk/internal/atomicfile", "kiosk/school", "verify/issue"},
+	"kiosk/link":                {"kiosk/bundle", "kiosk/internal/atomicfile", "verify/calendar"},
 	"kiosk/lang":                {"verify"},
 	"kiosk/school":              {"verify/calendar"},
 	"kiosk/tally":               {"verify/calendar"},

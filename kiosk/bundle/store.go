@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/scuola/kiosk/kiosk/badge"
@@ -16,12 +17,15 @@ import (
 var ErrOlder = errors.New("bundle: older than the one held")
 
 // Store keeps the last good bundle in one file, so that a kiosk works on it
-// offline, across reboots, and refuses any older one.
+// offline, across reboots, and refuses any older one. It is safe for
+// concurrent use.
 type Store struct {
 	path    string
 	checker *badge.Checker
-	cur     *Bundle
-	raw     []byte
+
+	mu  sync.Mutex
+	cur *Bundle
+	raw []byte
 }
 
 // OpenStore loads the bundle kept at path, if any. A file that does not
@@ -44,14 +48,19 @@ func OpenStore(path string, c *badge.Checker) (*Store, error) {
 }
 
 // Current is the bundle held, nil before the first.
-func (s *Store) Current() *Bundle { return s.cur }
+func (s *Store) Current() *Bundle {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
 
 // Age is how old the held bundle is at now (0 with none).
 func (s *Store) Age(now time.Time) time.Duration {
-	if s.cur == nil {
+	cur := s.Current()
+	if cur == nil {
 		return 0
 	}
-	return now.Sub(s.cur.Signed)
+	return now.Sub(cur.Signed)
 }
 
 // Accept verifies a bundle and keeps it when it is newer than the one
@@ -63,6 +72,8 @@ func (s *Store) Accept(raw []byte) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.cur != nil {
 		switch {
 		case b.Seq < s.cur.Seq:
