@@ -9,6 +9,7 @@ import (
 	"github.com/scuola/kiosk/hardware"
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/lang"
+	"github.com/scuola/kiosk/kiosk/link"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/verify"
 	"github.com/scuola/kiosk/verify/calendar"
@@ -38,6 +39,10 @@ type Options struct {
 	Display  Display
 	Counts   Counter
 	Log      *slog.Logger
+	// Pair, when set, is given the text of a pairing QR (kiosk/link) shown
+	// to the camera, and returns at once the notice to show while the
+	// pairing goes on in the background; Tell reports how it ended.
+	Pair func(text string) lang.Key
 }
 
 // Session is the entrance session. It is not safe for concurrent use: one
@@ -88,6 +93,14 @@ func (s *Session) QR(text string, at time.Time) {
 	s.begin(at)
 	if badge.IsBadge(text) {
 		s.badge(text, at)
+		return
+	}
+	if link.IsInvitation(text) {
+		if s.o.Pair == nil {
+			s.notice(lang.PairNotHere)
+			return
+		}
+		s.notice(s.o.Pair(text))
 		return
 	}
 	switch s.screen.State {
@@ -515,6 +528,13 @@ func (s *Session) idleSignal() hardware.Signal {
 		return hardware.SignalAttention
 	}
 	return hardware.SignalOff
+}
+
+// Tell shows a notice that something outside the session ended (a
+// pairing with the office).
+func (s *Session) Tell(t lang.Key, at time.Time) {
+	s.begin(at)
+	s.notice(t)
 }
 
 func (s *Session) notice(t lang.Key) {

@@ -34,6 +34,11 @@ var Reference string
 // MaxFileLen bounds a configuration file.
 const MaxFileLen = 1 << 20
 
+// ByFile reports whether the school's data (classes, delegations) is in
+// the file; otherwise the kiosk takes it from the school office it is
+// paired with.
+func (c *Config) ByFile() bool { return len(c.Classes) > 0 || len(c.Delegations) > 0 }
+
 // Config is the validated configuration. The file is decoded straight into
 // these types (the TOML library decodes durations, and the days, levels and
 // languages decode themselves); each section then checks its own values.
@@ -52,6 +57,7 @@ type Config struct {
 	Verification Verification        `toml:"verification"`
 	Session      Session             `toml:"session"`
 	Clock        Clock               `toml:"clock"`
+	Office       Office              `toml:"office"`
 
 	// Rules are the rule sets that apply: the file's, or without any the
 	// built-in ones (school.DefaultRuleSets).
@@ -127,6 +133,13 @@ type Session struct {
 	InactivityLock time.Duration `toml:"inactivity_lock"`
 	// Discreet: one soft tone for every result, revoked shown as not valid.
 	Discreet bool `toml:"discreet"`
+}
+
+// Office is how the kiosk names itself to the school office it pairs
+// with (kiosk/link).
+type Office struct {
+	Name     string `toml:"name"`     // "" for the machine's host name
+	Entrance string `toml:"entrance"` // which door, for the office's list
 }
 
 // Clock is how long the clock is believed after its last confirmation
@@ -236,7 +249,7 @@ func (c *Config) validate() error {
 		section interface{ validate() error }
 	}{
 		{"camera", c.Camera}, {"gpio", c.GPIO}, {"display", c.Display}, {"data", c.Data},
-		{"gateway", c.Gateway}, {"verification", c.Verification}, {"session", c.Session}, {"clock", c.Clock},
+		{"gateway", c.Gateway}, {"verification", c.Verification}, {"session", c.Session}, {"clock", c.Clock}, {"office", c.Office},
 	} {
 		if err := s.section.validate(); err != nil {
 			return fmt.Errorf("%s%w", s.key, err)
@@ -327,6 +340,13 @@ func (v Verification) validate() error {
 
 func (s Session) validate() error {
 	return atLeast(".inactivity_lock", s.InactivityLock, 30*time.Second)
+}
+
+func (o Office) validate() error {
+	if len(o.Name) > 64 || len(o.Entrance) > 64 {
+		return sectionError("", "name and entrance are at most 64 characters")
+	}
+	return nil
 }
 
 func (c Clock) validate() error { return atLeast(".max_unconfirmed", c.MaxUnconfirmed, time.Hour) }

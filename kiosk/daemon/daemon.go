@@ -15,15 +15,18 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/scuola/kiosk/hardware/gpio"
 	"github.com/scuola/kiosk/hardware/tone"
 	"github.com/scuola/kiosk/kiosk"
 	"github.com/scuola/kiosk/kiosk/badge"
+	"github.com/scuola/kiosk/kiosk/bundle"
 	"github.com/scuola/kiosk/kiosk/clock"
 	"github.com/scuola/kiosk/kiosk/config"
 	"github.com/scuola/kiosk/kiosk/display"
+	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/kiosk/tally"
 	"github.com/scuola/kiosk/scanner"
@@ -55,6 +58,9 @@ type Options struct {
 	Ready func(displayAddr string)
 	// Latency, when set, receives every scan's latency.
 	Latency *kiosk.Latency
+	// CountsEvery is how often a paired kiosk sends its counts to the
+	// office (default one minute).
+	CountsEvery time.Duration
 	// StatsEvery is how often the log reports counts and timings
 	// (default 10 minutes).
 	StatsEvery time.Duration
@@ -82,15 +88,15 @@ func Run(ctx context.Context, cfg *config.Config, o Options) error {
 		case <-ctx.Done():
 		}
 	}
-	for _, open := range []func(context.Context) error{k.openBadges, k.openData, k.openTrust, k.openLight, k.openTone, k.openScreen, k.openScanners} {
+	for _, open := range []func(context.Context) error{k.openBadges, k.openData, k.openTrust, k.openLight, k.openTone, k.openScreen, k.openScanners, k.openOffice} {
 		if err := open(ctx); err != nil {
 			return err
 		}
 	}
 	latency := cmp.Or(o.Latency, &kiosk.Latency{})
 	k.goRun(func() { logStats(ctx, latency, o.StatsEvery, k.log) })
-	loop := &kiosk.Loop{Session: k.session(), Scans: k.scans, Commands: k.screen.Commands(), Devices: k.devices,
-		Now: o.Now, Light: k.light, Log: k.log, Latency: latency}
+	loop := &kiosk.Loop{Session: k.session(ctx), Scans: k.scans, Commands: k.screen.Commands(), Devices: k.devices,
+		School: k.school, Notices: k.notices, Now: o.Now, Light: k.light, Log: k.log, Latency: latency}
 	k.log.Info("kiosk running", "display", k.screen.Addr(), "mode", cfg.Verification.Mode)
 	return loop.Run(ctx)
 }
@@ -115,6 +121,12 @@ type parts struct {
 	tone   kiosk.Tone
 	screen *display.Server
 	scans  chan kiosk.Scan
+
+	// The school office's link (office.go), when the file has no school data.
+	bundles *bundle.Store
+	paired  atomic.Bool
+	school  chan kiosk.SchoolData
+	notices chan lang.Key
 }
 
 // goRun starts a part's goroutine; close waits for it.
@@ -269,12 +281,21 @@ func (k *parts) openScanners(ctx context.Context) error {
 	return nil
 }
 
-// session is the entrance session over the opened parts.
-func (k *parts) session() *kiosk.Session {
+// session is the entrance session over the opened parts: the school's
+// data from the file, or from the office's last bundle.
+func (k *parts) session(ctx context.Context) *kiosk.Session {
 	cfg := k.cfg
+	sd := kiosk.SchoolData{Name: cfg.School.Name, Classes: cfg.Classes, Rules: cfg.Rules, Delegations: delegations(cfg.Delegations)}
+	var pair func(string) lang.Key
+	if !cfg.ByFile() {
+		pair = k.pair(ctx)
+		if b := k.bundles.Current(); b != nil {
+			sd = schoolData(b, cfg.School.Name)
+		}
+	}
 	return kiosk.New(kiosk.Options{
-		SchoolName: cfg.School.Name, Lang: cfg.School.Lang,
-		Classes: cfg.Classes, Rules: cfg.Rules, Delegations: delegations(cfg.Delegations),
+		SchoolName: sd.Name, Lang: cfg.School.Lang,
+		Classes: sd.Classes, Rules: sd.Rules, Delegations: sd.Delegations, Pair: pair,
 		Mode: cfg.Verification.Mode, Show: cfg.Display.Show,
 		InactivityLock: cfg.Session.InactivityLock, Discreet: cfg.Session.Discreet,
 		Badges: k.badges, Trust: k.trust, Light: k.light, Tone: k.tone, Display: withEcho(k.screen, k.o.Echo, cfg.School.Lang),

@@ -32,6 +32,14 @@ var english = table{
 	EchoClass:    "class {0}: {1} admitted, {2} not admitted of {3}",
 	EchoOperator: "operator: {0}",
 
+	PairStarted:    "Pairing with the school office…",
+	PairDone:       "Paired with the school office: the school's data now comes from there.",
+	PairFailed:     "Pairing failed: make a new code in the office and try again.",
+	PairAlready:    "This kiosk is already paired with an office.",
+	PairNotHere:    "This kiosk is configured by file: pairing does not apply.",
+	PairBadQR:      "Invalid pairing code.",
+	OfficeUnpaired: "The office removed this kiosk: pair it again.",
+
 	CameraDown: "Camera disconnected: plug it back in, it restarts by itself",
 	AudioDown:  "No audio: carrying on silently",
 	LightDown:  "No light: watch the screen",

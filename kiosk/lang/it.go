@@ -32,6 +32,14 @@ var italian = table{
 	EchoClass:    "classe {0}: {1} ammessi, {2} non ammessi su {3}",
 	EchoOperator: "operatore: {0}",
 
+	PairStarted:    "Abbinamento con la segreteria in corso…",
+	PairDone:       "Postazione abbinata alla segreteria: i dati della scuola arrivano da lì.",
+	PairFailed:     "Abbinamento non riuscito: generare un nuovo codice in segreteria e riprovare.",
+	PairAlready:    "Questa postazione è già abbinata a una segreteria.",
+	PairNotHere:    "Questa postazione è configurata da file: l'abbinamento non è previsto.",
+	PairBadQR:      "Codice di abbinamento non valido.",
+	OfficeUnpaired: "La segreteria ha rimosso questa postazione: abbinarla di nuovo.",
+
 	CameraDown: "Telecamera scollegata: ricollegarla, riparte da sola",
 	AudioDown:  "Audio assente: si prosegue in silenzio",
 	LightDown:  "Luce assente: guardare lo schermo",

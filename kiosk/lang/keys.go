@@ -35,6 +35,15 @@ const (
 	EchoClass    Key = "echo.class"    // {0} class, {1} admitted, {2} refused, {3} enrolled
 	EchoOperator Key = "echo.operator" // {0} the delegate's name
 
+	// Pairing with the school office (kiosk/link).
+	PairStarted    Key = "pair.started"
+	PairDone       Key = "pair.done"
+	PairFailed     Key = "pair.failed"
+	PairAlready    Key = "pair.already"
+	PairNotHere    Key = "pair.not_here"
+	PairBadQR      Key = "pair.bad_qr"
+	OfficeUnpaired Key = "office.unpaired"
+
 	CameraDown Key = "device.camera_down"
 	AudioDown  Key = "device.audio_down"
 	LightDown  Key = "device.light_down"

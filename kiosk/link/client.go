@@ -138,7 +138,20 @@ type Follower struct {
 	OnBundle    func(*bundle.Bundle)                  // called with each newer bundle
 	Counts      func(context.Context) (Counts, error) // the kiosk's counts to send
 	CountsEvery time.Duration                         // default one minute
-	Log         *slog.Logger
+	// OnError, when set, learns of every failure (ErrUnknownKiosk: the
+	// office unpaired this kiosk).
+	OnError func(error)
+	Log     *slog.Logger
+}
+
+func (f *Follower) failed(ctx context.Context, what string, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	f.Log.Warn(what, "err", err)
+	if f.OnError != nil {
+		f.OnError(err)
+	}
 }
 
 // Run follows the office until ctx ends.
@@ -167,9 +180,7 @@ func (f *Follower) followBundles(ctx context.Context) {
 			}
 		}
 		if err != nil {
-			if ctx.Err() == nil {
-				f.Log.Warn("school bundle not fetched; working on the last one", "err", err)
-			}
+			f.failed(ctx, "school bundle not fetched; working on the last one", err)
 			pause.wait(ctx)
 			continue
 		}
@@ -188,8 +199,8 @@ func (f *Follower) sendCounts(ctx context.Context) {
 		if err == nil {
 			err = f.Client.SendCounts(ctx, f.held(), c)
 		}
-		if err != nil && ctx.Err() == nil {
-			f.Log.Warn("counts not sent to the office; will retry", "err", err)
+		if err != nil {
+			f.failed(ctx, "counts not sent to the office; will retry", err)
 			pause.wait(ctx)
 			continue
 		}

@@ -1,4 +1,4 @@
-package link
+package link_test
 
 import (
 	"bytes"
@@ -16,115 +16,13 @@ import (
 
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/bundle"
+	"github.com/scuola/kiosk/kiosk/link"
+	"github.com/scuola/kiosk/kiosk/link/linktest"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/testdata/fixtures"
 	"github.com/scuola/kiosk/verify/calendar"
 	"github.com/scuola/kiosk/verify/issue"
 )
-
-// memOffice is an office held in memory, as the tests' counterpart of the
-// school office's database.
-type memOffice struct {
-	mu      sync.Mutex
-	secrets map[string]bool                   // live one-time secrets
-	kiosks  map[string]string                 // keyID → name
-	seen    map[string]uint64                 // name → bundle held
-	bundle  []byte                            // the current signed bundle
-	seq     uint64                            // its number
-	changed chan struct{}                     // closed when a new bundle is published
-	counts  map[string]map[string]ClassCounts // kiosk → "day class" → counts
-}
-
-func newMemOffice() *memOffice {
-	return &memOffice{secrets: map[string]bool{}, kiosks: map[string]string{}, seen: map[string]uint64{},
-		changed: make(chan struct{}), counts: map[string]map[string]ClassCounts{}}
-}
-
-func (o *memOffice) Pair(_ context.Context, secret, keyID string, req PairRequest) (string, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if !o.secrets[secret] {
-		return "", ErrBadSecret
-	}
-	for _, n := range o.kiosks {
-		if n == req.Name {
-			return "", ErrNameTaken
-		}
-	}
-	delete(o.secrets, secret)
-	o.kiosks[keyID] = req.Name
-	return req.Name, nil
-}
-
-func (o *memOffice) Kiosk(_ context.Context, keyID, _ string, holds uint64) (string, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	n, ok := o.kiosks[keyID]
-	if !ok {
-		return "", ErrUnknownKiosk
-	}
-	o.seen[n] = holds
-	return n, nil
-}
-
-func (o *memOffice) Bundle(ctx context.Context, after uint64) ([]byte, error) {
-	for {
-		o.mu.Lock()
-		raw, seq, changed := o.bundle, o.seq, o.changed
-		o.mu.Unlock()
-		if seq > after {
-			return raw, nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil, nil
-		case <-changed:
-		}
-	}
-}
-
-func (o *memOffice) Counts(_ context.Context, kiosk string, c Counts) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.counts[kiosk] == nil {
-		o.counts[kiosk] = map[string]ClassCounts{}
-	}
-	for _, d := range c.Days {
-		for _, cl := range d.Classes {
-			o.counts[kiosk][d.Day.String()+" "+cl.Class] = cl
-		}
-	}
-	return nil
-}
-
-func (o *memOffice) publish(raw []byte, seq uint64) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.bundle, o.seq = raw, seq
-	close(o.changed)
-	o.changed = make(chan struct{})
-}
-
-func (o *memOffice) unpair(name string) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for k, n := range o.kiosks {
-		if n == name {
-			delete(o.kiosks, k)
-		}
-	}
-}
-
-// startOffice serves the handler over TLS that asks for client
-// certificates, as the school office does.
-func startOffice(t *testing.T, o Office) (*httptest.Server, func(secret string) Invitation) {
-	srv := httptest.NewUnstartedServer(&Handler{Office: o, Poll: 2 * time.Second})
-	srv.TLS = &tls.Config{ClientAuth: tls.RequestClientCert, MinVersion: tls.VersionTLS13}
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	fp := Fingerprint(srv.Certificate().Raw)
-	return srv, func(secret string) Invitation { return Invitation{URL: srv.URL, Fingerprint: fp, Secret: secret} }
-}
 
 func signBundle(t *testing.T, key *issue.Signer, seq uint64, revoked bool) []byte {
 	until := calendar.Date(2022, 2, 19)
@@ -138,8 +36,8 @@ func signBundle(t *testing.T, key *issue.Signer, seq uint64, revoked bool) []byt
 }
 
 func TestInvitationText(t *testing.T) {
-	inv := Invitation{URL: "https://192.168.1.10:8443", Fingerprint: strings.Repeat("ab", 32), Secret: "0123456789abcdef0123"}
-	got, err := ParseInvitation(inv.Text())
+	inv := link.Invitation{URL: "https://192.168.1.10:8443", Fingerprint: strings.Repeat("ab", 32), Secret: "0123456789abcdef0123"}
+	got, err := link.ParseInvitation(inv.Text())
 	if err != nil || got != inv {
 		t.Fatalf("%+v %v", got, err)
 	}
@@ -147,9 +45,9 @@ func TestInvitationText(t *testing.T) {
 		"KB1:xyz", "KP1:{", `KP1:{"url":"http://x","fp":"` + strings.Repeat("ab", 32) + `","secret":"0123456789abcdef"}`,
 		`KP1:{"url":"https://x","fp":"abc","secret":"0123456789abcdef"}`,
 		`KP1:{"url":"https://x","fp":"` + strings.Repeat("ab", 32) + `","secret":""}`,
-		"KP1:" + strings.Repeat(" ", MaxQRLen),
+		"KP1:" + strings.Repeat(" ", link.MaxQRLen),
 	} {
-		if _, err := ParseInvitation(bad); err == nil {
+		if _, err := link.ParseInvitation(bad); err == nil {
 			t.Errorf("%.60q accepted", bad)
 		}
 	}
@@ -159,41 +57,41 @@ func TestInvitationText(t *testing.T) {
 // known by its key afterwards and refused once unpaired; the pin refuses
 // another server.
 func TestPairing(t *testing.T) {
-	o := newMemOffice()
-	o.secrets["secret-one-0123456789"], o.secrets["secret-two-0123456789"] = true, true
-	srv, invite := startOffice(t, o)
+	o := linktest.NewOffice()
+	o.Secrets["secret-one-0123456789"], o.Secrets["secret-two-0123456789"] = true, true
+	srv, invite := linktest.Start(t, o)
 	ctx := context.Background()
-	p, err := Pair(ctx, invite("secret-one-0123456789"), "Ingresso A", "via Roma", "test")
+	p, err := link.Pair(ctx, invite("secret-one-0123456789"), "Ingresso A", "via Roma", "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Pair(ctx, invite("secret-one-0123456789"), "Ingresso B", "", "test"); !errors.Is(err, ErrBadSecret) {
+	if _, err := link.Pair(ctx, invite("secret-one-0123456789"), "Ingresso B", "", "test"); !errors.Is(err, link.ErrBadSecret) {
 		t.Errorf("a used secret: %v", err)
 	}
-	if _, err := Pair(ctx, invite("secret-two-0123456789"), "Ingresso A", "", "test"); !errors.Is(err, ErrNameTaken) {
+	if _, err := link.Pair(ctx, invite("secret-two-0123456789"), "Ingresso A", "", "test"); !errors.Is(err, link.ErrNameTaken) {
 		t.Errorf("a second kiosk of the same name: %v", err)
 	}
 	dir := t.TempDir()
 	if err := p.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	p, err = LoadPairing(dir)
+	p, err = link.LoadPairing(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := NewClient(p, "test")
+	c, err := link.NewClient(p, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SendCounts(ctx, 0, Counts{}); err != nil {
+	if err := c.SendCounts(ctx, 0, link.Counts{}); err != nil {
 		t.Fatalf("a paired kiosk: %v", err)
 	}
-	o.unpair("Ingresso A")
-	if err := c.SendCounts(ctx, 0, Counts{}); !errors.Is(err, ErrUnknownKiosk) {
+	o.Unpair("Ingresso A")
+	if err := c.SendCounts(ctx, 0, link.Counts{}); !errors.Is(err, link.ErrUnknownKiosk) {
 		t.Errorf("an unpaired kiosk: %v", err)
 	}
 	// Another server, with a certificate of its own, is not the office.
-	otherKey, err := newPairing(invite("x"), "other")
+	otherKey, err := link.NewPairing(invite("x"), "other")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,8 +104,8 @@ func TestPairing(t *testing.T) {
 	other.StartTLS()
 	defer other.Close()
 	p.URL = other.URL
-	c, _ = NewClient(p, "test")
-	if err := c.SendCounts(ctx, 0, Counts{}); err == nil || !strings.Contains(err.Error(), "not the one paired with") {
+	c, _ = link.NewClient(p, "test")
+	if err := c.SendCounts(ctx, 0, link.Counts{}); err == nil || !strings.Contains(err.Error(), "not the one paired with") {
 		t.Errorf("an unpinned server: %v", err)
 	}
 	_ = srv
@@ -216,14 +114,14 @@ func TestPairing(t *testing.T) {
 // The office accepts exactly the protocol's fields: an extra one, as a
 // kiosk leaking a scan's time would send, is refused.
 func TestCountsCarryExactlyTheirFields(t *testing.T) {
-	o := newMemOffice()
-	o.secrets["secret-one-0123456789"] = true
-	_, invite := startOffice(t, o)
-	p, err := Pair(context.Background(), invite("secret-one-0123456789"), "A", "", "test")
+	o := linktest.NewOffice()
+	o.Secrets["secret-one-0123456789"] = true
+	_, invite := linktest.Start(t, o)
+	p, err := link.Pair(context.Background(), invite("secret-one-0123456789"), "A", "", "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := NewClient(p, "test")
+	c, _ := link.NewClient(p, "test")
 	for body, want := range map[string]int{
 		`{"days":[{"day":"2022-02-15","classes":[{"class":"3A","admitted":3,"refused":1}]}]}`:                          http.StatusNoContent,
 		`{"days":[{"day":"2022-02-15","classes":[{"class":"3A","admitted":3,"refused":1,"at":"08:01:02"}]}]}`:          http.StatusBadRequest,
@@ -232,8 +130,8 @@ func TestCountsCarryExactlyTheirFields(t *testing.T) {
 		`{"days":[{"day":"2022-02-15","classes":[{"class":"","admitted":1,"refused":1}]}]}`:                            http.StatusUnprocessableEntity,
 		`{"days":[` + strings.Repeat(`{"day":"2022-02-15","classes":[]},`, 40) + `{"day":"2022-02-15","classes":[]}]}`: http.StatusUnprocessableEntity,
 	} {
-		req, _ := http.NewRequest(http.MethodPut, p.URL+PathCounts, bytes.NewReader([]byte(body)))
-		resp, err := c.http.Do(req)
+		req, _ := http.NewRequest(http.MethodPut, p.URL+link.PathCounts, bytes.NewReader([]byte(body)))
+		resp, err := c.HTTP().Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,15 +148,15 @@ func TestFollowerTakesNewBundlesAndSendsCounts(t *testing.T) {
 	set := fixtures.Load(t)
 	key := set.Signers["school"]
 	checker, _ := badge.NewChecker(key.CertDER)
-	o := newMemOffice()
-	o.secrets["secret-one-0123456789"] = true
-	o.publish(signBundle(t, key, 1, false), 1)
-	_, invite := startOffice(t, o)
-	p, err := Pair(context.Background(), invite("secret-one-0123456789"), "A", "", "test")
+	o := linktest.NewOffice()
+	o.Secrets["secret-one-0123456789"] = true
+	o.Publish(signBundle(t, key, 1, false), 1)
+	_, invite := linktest.Start(t, o)
+	p, err := link.Pair(context.Background(), invite("secret-one-0123456789"), "A", "", "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := NewClient(p, "test")
+	c, _ := link.NewClient(p, "test")
 	var witnessed int
 	var mu sync.Mutex
 	c.Witness = func(_, _ time.Time) { mu.Lock(); witnessed++; mu.Unlock() }
@@ -268,9 +166,9 @@ func TestFollowerTakesNewBundlesAndSendsCounts(t *testing.T) {
 	}
 	got := make(chan *bundle.Bundle, 4)
 	day := calendar.Date(2022, 2, 15)
-	f := &Follower{Client: c, Store: store, OnBundle: func(b *bundle.Bundle) { got <- b }, CountsEvery: 50 * time.Millisecond,
-		Counts: func(context.Context) (Counts, error) {
-			return Counts{Days: []DayCounts{{Day: day, Classes: []ClassCounts{{Class: "3A", Admitted: 5, Refused: 2}}}}}, nil
+	f := &link.Follower{Client: c, Store: store, OnBundle: func(b *bundle.Bundle) { got <- b }, CountsEvery: 50 * time.Millisecond,
+		Counts: func(context.Context) (link.Counts, error) {
+			return link.Counts{Days: []link.DayCounts{{Day: day, Classes: []link.ClassCounts{{Class: "3A", Admitted: 5, Refused: 2}}}}}, nil
 		}, Log: slog.New(slog.DiscardHandler)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -290,7 +188,7 @@ func TestFollowerTakesNewBundlesAndSendsCounts(t *testing.T) {
 		t.Fatalf("first bundle %d", b.Seq)
 	}
 	start := time.Now()
-	o.publish(signBundle(t, key, 2, true), 2) // the delegation revoked
+	o.Publish(signBundle(t, key, 2, true), 2) // the delegation revoked
 	if b := wait("the revocation"); b.Seq != 2 || !b.Delegations[0].Revoked {
 		t.Fatalf("second bundle %+v", b)
 	}
@@ -298,18 +196,18 @@ func TestFollowerTakesNewBundlesAndSendsCounts(t *testing.T) {
 		t.Errorf("the revocation took %v", d)
 	}
 	// A forged bundle and a replayed older one are refused; the kiosk keeps 2.
-	o.publish(signBundle(t, set.Signers["es256"], 3, false), 3)
+	o.Publish(signBundle(t, set.Signers["es256"], 3, false), 3)
 	time.Sleep(300 * time.Millisecond)
-	o.publish(signBundle(t, key, 1, false), 4)
+	o.Publish(signBundle(t, key, 1, false), 4)
 	time.Sleep(300 * time.Millisecond)
 	if store.Current().Seq != 2 || len(got) != 0 {
 		t.Fatalf("a forged or older bundle was taken: holding %d", store.Current().Seq)
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		o.mu.Lock()
-		cc, seen := o.counts["A"]["2022-02-15 3A"], o.seen["A"]
-		o.mu.Unlock()
+		o.Mu.Lock()
+		cc, seen := o.Kept["A"]["2022-02-15 3A"], o.Seen["A"]
+		o.Mu.Unlock()
 		if cc.Admitted == 5 && cc.Refused == 2 && seen == 2 {
 			break
 		}
