@@ -3,6 +3,7 @@ package alarm
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // ESSENCE's EWMA as CDC's Rnssp computes it (R/alert_ewma.R, ewma_loop):
@@ -49,19 +50,12 @@ func ewma(y []float64, o Options, out []Day) {
 			ws[k].z = ws[k].w*y[i] + (1-ws[k].w)*ws[k].z
 		}
 	}
-	var limits []tLimits // by degrees of freedom
 	for i := ewmaMinBase + Guard; i < len(y); i++ {
 		end := i - Guard
 		start := max(0, end-o.Baseline)
 		n := end - start
 		df := n - 1
-		for len(limits) <= df {
-			limits = append(limits, tLimits{})
-		}
-		if limits[df].alert == 0 {
-			limits[df] = newTLimits(df, o.Alpha)
-		}
-		lim := limits[df]
+		lim := limitsFor(df, o.Alpha)
 		expected, sigma := meanSD(y[start:end])
 		d := Day{Judged: true, Expected: expected, Upper: math.Inf(1), P: math.Inf(1)}
 		for k := range ws {
@@ -99,14 +93,31 @@ type tLimits struct {
 	alert, warning, q float64
 }
 
-func newTLimits(df int, alpha float64) tLimits {
+// tLimitsCache keeps the limits once computed: inverting the t
+// distribution is nine tenths of EWMA's time, and a portal judges every
+// building with the same few baselines and alpha. Its size is the number
+// of (df, alpha) pairs ever used.
+var tLimitsCache sync.Map // tKey -> tLimits
+
+type tKey struct {
+	df    int
+	alpha float64
+}
+
+func limitsFor(df int, alpha float64) tLimits {
+	key := tKey{df, alpha}
+	if l, ok := tLimitsCache.Load(key); ok {
+		return l.(tLimits)
+	}
 	v := float64(df)
 	round5 := func(x float64) float64 { return math.Round(x*1e5) / 1e5 }
-	return tLimits{
+	l := tLimits{
 		alert:   round5(studentQuantile(ewmaRedLimit, v)),
 		warning: round5(studentQuantile(ewmaYellow, v)),
 		q:       studentQuantile(alpha, v),
 	}
+	tLimitsCache.Store(key, l)
+	return l
 }
 
 // proportionScale is alert_ewma's divisor: the median of the positive

@@ -40,7 +40,8 @@ func studentQuantile(p, df float64) float64 {
 		if !(next > lo && next < hi) {
 			next = lo + (min(hi, 2*lo+1)-lo)/2
 		}
-		if math.Abs(next-t) <= 1e-15*math.Abs(t) {
+		// A few ulps: closer, Newton only oscillates in the last bit.
+		if math.Abs(next-t) <= 1e-14*math.Abs(t) {
 			return next
 		}
 		t = next
@@ -91,7 +92,7 @@ func betaFraction(a, b, x float64) float64 {
 			d = 1 / d
 			h *= d * c
 		}
-		if math.Abs(d*c-1) < 1e-16 {
+		if math.Abs(d*c-1) < 1e-15 {
 			break
 		}
 	}
