@@ -28,7 +28,8 @@ type Options struct {
 
 	Badges *badge.Checker
 	Trust  Trust
-	Clock  Clock // nil: the clock is taken as right (the session's own tests)
+	Office Office // nil for a kiosk configured by file
+	Clock  Clock  // nil: the clock is taken as right (the session's own tests)
 	// Discreet keeps a pupil's result from the classmates behind: one soft
 	// tone for every result, and a revoked certificate read as not valid.
 	// The light's lines face the delegate (hardware/gpio's Checked line is
@@ -221,7 +222,7 @@ func (s *Session) Command(c Command, at time.Time) {
 // idle kiosk locks itself, a new day asks for the class again, and the
 // trust data's freshness is re-read.
 func (s *Session) Tick(at time.Time) {
-	trustBefore := s.screen.TrustData
+	trustBefore, officeBefore := s.screen.TrustData, s.screen.Office
 	s.begin(at)
 	if s.screen.State == StateResult && !at.Before(s.resultUntil) {
 		s.clearResult()
@@ -238,6 +239,8 @@ func (s *Session) Tick(at time.Time) {
 		if s.screen.State != StateResult {
 			s.show(s.idleSignal())
 		}
+		s.publish()
+	} else if s.screen.Office != nil && (officeBefore == nil || *officeBefore != *s.screen.Office) {
 		s.publish()
 	}
 }
@@ -485,6 +488,30 @@ func (s *Session) refreshHealth(at time.Time) {
 	if s.o.Trust != nil {
 		s.screen.TrustData = s.trustHealth(at)
 	}
+	if s.o.Office != nil {
+		h := s.officeHealth(at)
+		s.screen.Office = &h
+	}
+}
+
+// officeFresh is how old the school data may be before the status bar
+// says so: the office sends a new bundle within seconds of a change, and
+// the kiosk asks again at least every minute.
+const officeFresh = 10 * time.Minute
+
+// officeHealth is the status bar's word on the school data from the
+// office. It never stops admissions: the kiosk works on its last bundle.
+func (s *Session) officeHealth(at time.Time) Health {
+	signed, paired := s.o.Office.Held()
+	switch {
+	case !paired:
+		return Health{OK: false, Message: s.o.Lang.Text(lang.OfficeNotPaired)}
+	case signed.IsZero():
+		return Health{OK: false, Message: s.o.Lang.Text(lang.OfficeNoData)}
+	case at.Sub(signed) > officeFresh:
+		return Health{OK: false, Message: s.o.Lang.Format(lang.OfficeOld, signed.In(calendar.Rome).Format("15:04 02/01"))}
+	}
+	return Health{OK: true, Message: s.o.Lang.Text(lang.OfficeOK)}
 }
 
 // refreshClock asks the clock whether it can be believed, and logs when

@@ -418,3 +418,43 @@ func TestSchoolDataUpdates(t *testing.T) {
 		t.Fatalf("a revoked badge unlocked: %s", sc.State)
 	}
 }
+
+// fakeOffice is the link's state as a test sets it.
+type fakeOffice struct {
+	signed time.Time
+	paired bool
+}
+
+func (o *fakeOffice) Held() (time.Time, bool) { return o.signed, o.paired }
+
+// The status bar says how old the office's data is, without ever stopping
+// admissions: the kiosk works on its last bundle while the office is down.
+func TestOfficeHealth(t *testing.T) {
+	r := newRig(t)
+	o := &fakeOffice{}
+	r.s.o.Office = o
+	for _, c := range []struct {
+		signed time.Time
+		paired bool
+		ok     bool
+		want   string
+	}{
+		{time.Time{}, false, false, "non abbinata"},
+		{time.Time{}, true, false, "Dati della scuola assenti"},
+		{morning.Add(-time.Minute), true, true, "aggiornati"},
+		{morning.Add(-3 * time.Hour), true, false, "del 05:00 15/02: segreteria irraggiungibile"},
+	} {
+		o.signed, o.paired = c.signed, c.paired
+		r.s.Tick(morning)
+		sc := r.display.last()
+		if sc.Office == nil || sc.Office.OK != c.ok || !strings.Contains(sc.Office.Message, c.want) {
+			t.Errorf("%+v: %+v", c, sc.Office)
+		}
+	}
+	r.unlock(t, morning)
+	r.s.Command(Command{Kind: CommandChooseClass, Class: "3A"}, morning)
+	r.s.QR(r.set.Case("booster-3of3").Text, morning)
+	if res := r.display.last().Result; res == nil || !res.Admit {
+		t.Fatalf("old office data stopped an admission: %+v", res)
+	}
+}

@@ -123,10 +123,13 @@ type parts struct {
 	scans  chan kiosk.Scan
 
 	// The school office's link (office.go), when the file has no school data.
-	bundles *bundle.Store
-	paired  atomic.Bool
-	school  chan kiosk.SchoolData
-	notices chan lang.Key
+	bundles  *bundle.Store
+	paired   atomic.Bool // a pairing is kept, or being made
+	unpaired atomic.Bool // the office no longer knows this kiosk
+	school   chan kiosk.SchoolData
+	notices  chan lang.Key
+	mu       sync.Mutex
+	stop     context.CancelFunc // ends the follower of the current pairing
 }
 
 // goRun starts a part's goroutine; close waits for it.
@@ -287,8 +290,9 @@ func (k *parts) session(ctx context.Context) *kiosk.Session {
 	cfg := k.cfg
 	sd := kiosk.SchoolData{Name: cfg.School.Name, Classes: cfg.Classes, Rules: cfg.Rules, Delegations: delegations(cfg.Delegations)}
 	var pair func(string) lang.Key
+	var office kiosk.Office
 	if !cfg.ByFile() {
-		pair = k.pair(ctx)
+		pair, office = k.pair(ctx), officeState{k}
 		if b := k.bundles.Current(); b != nil {
 			sd = schoolData(b, cfg.School.Name)
 		}
@@ -298,7 +302,7 @@ func (k *parts) session(ctx context.Context) *kiosk.Session {
 		Classes: sd.Classes, Rules: sd.Rules, Delegations: sd.Delegations, Pair: pair,
 		Mode: cfg.Verification.Mode, Show: cfg.Display.Show,
 		InactivityLock: cfg.Session.InactivityLock, Discreet: cfg.Session.Discreet,
-		Badges: k.badges, Trust: k.trust, Light: k.light, Tone: k.tone, Display: withEcho(k.screen, k.o.Echo, cfg.School.Lang),
+		Badges: k.badges, Trust: k.trust, Office: office, Light: k.light, Tone: k.tone, Display: withEcho(k.screen, k.o.Echo, cfg.School.Lang),
 		Counts: k.counts, Clock: k.clock, Log: k.log,
 	})
 }

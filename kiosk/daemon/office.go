@@ -46,12 +46,20 @@ func (k *parts) openOffice(ctx context.Context) (err error) {
 	return k.follow(ctx, p)
 }
 
-// follow starts following the office the kiosk is paired with.
+// follow starts following the office the kiosk is paired with, ending the
+// follower of an earlier pairing.
 func (k *parts) follow(ctx context.Context, p *link.Pairing) error {
 	c, err := link.NewClient(p, version())
 	if err != nil {
 		return err
 	}
+	k.mu.Lock()
+	if k.stop != nil {
+		k.stop()
+	}
+	ctx, k.stop = context.WithCancel(ctx)
+	k.mu.Unlock()
+	k.unpaired.Store(false)
 	c.Witness = func(ours, theirs time.Time) {
 		if err := k.clock.Witness(ours, theirs); err != nil {
 			k.log.Error("keeping the clock's witness", "err", err)
@@ -63,11 +71,12 @@ func (k *parts) follow(ctx context.Context, p *link.Pairing) error {
 			if err := k.clock.Happened(b.Signed); err != nil {
 				k.log.Error("keeping the clock's witness", "err", err)
 			}
+			k.unpaired.Store(false)
 			k.log.Info("school bundle", "seq", b.Seq, "classes", len(b.Classes), "delegations", len(b.Delegations))
 			k.offer(schoolData(b, k.cfg.School.Name))
 		},
 		OnError: func(err error) {
-			if errors.Is(err, link.ErrUnknownKiosk) {
+			if errors.Is(err, link.ErrUnknownKiosk) && !k.unpaired.Swap(true) {
 				k.tell(lang.OfficeUnpaired)
 			}
 		},
@@ -84,9 +93,11 @@ func (k *parts) pair(ctx context.Context) func(string) lang.Key {
 		if err != nil {
 			return lang.PairBadQR
 		}
-		if !k.paired.CompareAndSwap(false, true) {
+		// A kiosk the office unpaired may be paired again.
+		if !k.paired.CompareAndSwap(false, true) && !k.unpaired.Load() {
 			return lang.PairAlready
 		}
+		k.paired.Store(true)
 		name := k.cfg.Office.Name
 		if name == "" {
 			name, _ = os.Hostname()
@@ -112,6 +123,16 @@ func (k *parts) pair(ctx context.Context) func(string) lang.Key {
 		})
 		return lang.PairStarted
 	}
+}
+
+// officeState is the session's view of the link (kiosk.Office).
+type officeState struct{ k *parts }
+
+func (o officeState) Held() (signed time.Time, paired bool) {
+	if b := o.k.bundles.Current(); b != nil {
+		signed = b.Signed
+	}
+	return signed, o.k.paired.Load() && !o.k.unpaired.Load()
 }
 
 // offer hands the session the newest school data, replacing any the

@@ -308,8 +308,15 @@ func TestScreenInChromium(t *testing.T) {
 		wantText(t, s, "Dati di verifica non aggiornati", "Inquadrare il QR del certificato")
 	})
 
-	t.Run("camera-unplugged", func(t *testing.T) {
+	t.Run("office-data-old", func(t *testing.T) {
 		sc := testScreen(9, kiosk.StateReady)
+		sc.Office = &kiosk.Health{Message: "Dati scuola del 07:45 15/02: segreteria irraggiungibile"}
+		s := st.show(t, "office-data-old", sc)
+		wantText(t, s, "Dati scuola del 07:45 15/02: segreteria irraggiungibile", "Inquadrare il QR del certificato")
+	})
+
+	t.Run("camera-unplugged", func(t *testing.T) {
+		sc := testScreen(10, kiosk.StateReady)
 		sc.Camera = kiosk.Health{Message: "Telecamera scollegata"}
 		sc.Notice = "La telecamera è scollegata: ricollegarla per continuare"
 		s := st.show(t, "camera-unplugged", sc)
@@ -320,7 +327,7 @@ func TestScreenInChromium(t *testing.T) {
 		if c := st.touch(t, "#lang"); c != (kiosk.Command{Kind: kiosk.CommandLang, Lang: "en"}) {
 			t.Errorf("the language toggle sent %+v", c)
 		}
-		sc := resultScreen(10, true, "Valid certificate", privacy.NewPerson("Rossi", "Mario", "2012"), time.Now().Add(time.Minute))
+		sc := resultScreen(11, true, "Valid certificate", privacy.NewPerson("Rossi", "Mario", "2012"), time.Now().Add(time.Minute))
 		sc.Lang = "en"
 		sc.Camera = kiosk.Health{}
 		s := st.show(t, "english", sc)
@@ -342,9 +349,9 @@ func TestScreenInChromium(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
 			t.Fatal(err)
 		}
-		s := st.show(t, "result-admitted-1280x800", resultScreen(11, true, "Certificato valido", privacy.NewPerson("Rossi", "Mario", "2012-03-07"), time.Now().Add(time.Minute)))
+		s := st.show(t, "result-admitted-1280x800", resultScreen(12, true, "Certificato valido", privacy.NewPerson("Rossi", "Mario", "2012-03-07"), time.Now().Add(time.Minute)))
 		wantText(t, s, "✔ AMMESSO", "Rossi Mario", "Data di nascita 07/03/2012")
-		st.show(t, "choose-class-1280x800", testScreen(12, kiosk.StateChooseClass))
+		st.show(t, "choose-class-1280x800", testScreen(13, kiosk.StateChooseClass))
 	})
 
 	t.Run("stores-nothing", func(t *testing.T) {

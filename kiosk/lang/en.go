@@ -40,6 +40,11 @@ var english = table{
 	PairBadQR:      "Invalid pairing code.",
 	OfficeUnpaired: "The office removed this kiosk: pair it again.",
 
+	OfficeOK:        "School data up to date",
+	OfficeOld:       "School data of {0}: the office cannot be reached",
+	OfficeNoData:    "No school data: show the office's pairing QR",
+	OfficeNotPaired: "Not paired: show the office's pairing QR",
+
 	CameraDown: "Camera disconnected: plug it back in, it restarts by itself",
 	AudioDown:  "No audio: carrying on silently",
 	LightDown:  "No light: watch the screen",

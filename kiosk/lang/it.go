@@ -40,6 +40,11 @@ var italian = table{
 	PairBadQR:      "Codice di abbinamento non valido.",
 	OfficeUnpaired: "La segreteria ha rimosso questa postazione: abbinarla di nuovo.",
 
+	OfficeOK:        "Dati della scuola aggiornati",
+	OfficeOld:       "Dati scuola del {0}: segreteria irraggiungibile",
+	OfficeNoData:    "Dati della scuola assenti: mostrare il QR di abbinamento della segreteria",
+	OfficeNotPaired: "Postazione non abbinata: mostrare il QR di abbinamento della segreteria",
+
 	CameraDown: "Telecamera scollegata: ricollegarla, riparte da sola",
 	AudioDown:  "Audio assente: si prosegue in silenzio",
 	LightDown:  "Luce assente: guardare lo schermo",

@@ -43,6 +43,11 @@ const (
 	PairNotHere    Key = "pair.not_here"
 	PairBadQR      Key = "pair.bad_qr"
 	OfficeUnpaired Key = "office.unpaired"
+	// The status bar's word on the school data from the office.
+	OfficeOK        Key = "office.ok"
+	OfficeOld       Key = "office.old" // {0} when the data was signed
+	OfficeNoData    Key = "office.no_data"
+	OfficeNotPaired Key = "office.not_paired"
 
 	CameraDown Key = "device.camera_down"
 	AudioDown  Key = "device.audio_down"
