@@ -17,6 +17,8 @@ import (
 var (
 	ErrExists   = errors.New("already exists")
 	ErrNotFound = errors.New("not found")
+	// ErrDayTaken: another rule set comes into force that day.
+	ErrDayTaken = errors.New("another rule set comes into force that day")
 )
 
 // School is the plesso the office serves.
@@ -425,6 +427,11 @@ func (t *Tx) AddRuleSet(ctx context.Context, rs school.RuleSet) error {
 	rules, err := t.Rules(ctx)
 	if err != nil {
 		return err
+	}
+	for _, r := range rules {
+		if r.From == rs.From {
+			return fmt.Errorf("rule set %q from %s: %w (%q)", rs.Name, rs.From, ErrDayTaken, r.Name)
+		}
 	}
 	if _, err := school.NewRules(append(rules, rs)); err != nil {
 		return err

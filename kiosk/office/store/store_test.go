@@ -145,7 +145,7 @@ func TestRuleSets(t *testing.T) {
 		t.Fatalf("rules: %+v %v", rules, err)
 	}
 	rs.Name = "Stesso giorno"
-	if err := s.Update(ctx, "dirigente", func(tx *Tx) error { return tx.AddRuleSet(ctx, rs) }); err == nil || !strings.Contains(err.Error(), "both come into force") {
+	if err := s.Update(ctx, "dirigente", func(tx *Tx) error { return tx.AddRuleSet(ctx, rs) }); !errors.Is(err, ErrDayTaken) {
 		t.Fatalf("two rule sets on one day: %v", err)
 	}
 }
