@@ -72,7 +72,7 @@ var allowed = map[string][]string{
 	"cmd":              {}, // this test only
 	"cmd/internal/cli": {},
 	"cmd/kiosk": {"cmd/internal/cli", "hardware", "hardware/camera", "hardware/gpio",
-		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/daemon", "kiosk/lang", "kiosk/school", "kiosk/tally",
+		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/daemon", "kiosk/lang", "kiosk/office", "kiosk/office/store", "kiosk/school", "kiosk/tally",
 		"scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
 	"cmd/portal": {"cmd/internal/cli"},

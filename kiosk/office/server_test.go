@@ -379,7 +379,7 @@ func TestCSVImport(t *testing.T) {
 		t.Fatalf("confirm: %d", status)
 	}
 	cs, _ := o.store.Classes(ctx)
-	if len(cs) != 2 || cs[0].Name != "2B" || cs[0].Level != "secondaria2" || cs[1].Enrolled != 22 {
+	if len(cs) != 2 || cs[0].Name != "3A" || cs[0].Enrolled != 22 || cs[1].Name != "2B" || cs[1].Level != "secondaria2" {
 		t.Fatalf("imported: %+v", cs)
 	}
 }

@@ -205,11 +205,12 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 	return err
 }
 
-// Classes returns every class by name, with its cases (oldest first) and
+// Classes returns every class in the order it was entered (the order of
+// the CSV import, as the kiosk's file order), with its cases (oldest first) and
 // the head teacher's verify_until.
 func (r reader) Classes(ctx context.Context) ([]Class, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT c.id, c.name, c.level, c.enrolled, v.until FROM classes c
-		LEFT JOIN verify_until v ON v.class_id = c.id ORDER BY c.name`)
+		LEFT JOIN verify_until v ON v.class_id = c.id ORDER BY c.id`)
 	if err != nil {
 		return nil, err
 	}
