@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/veraison/go-cose"
@@ -55,6 +56,17 @@ func Issue(school *issue.Signer, b Badge) (string, error) {
 		return "", err
 	}
 	return Prefix + verify.Base45Encode(msg), nil
+}
+
+// NewSchoolKey makes the school's badge key: ES256 with a self-signed
+// certificate valid for years (1 to 20) from now. The key stays on the head
+// teacher's machine; the certificate goes to every kiosk.
+func NewSchoolKey(schoolName string, years int, now time.Time) (*issue.Signer, error) {
+	if years < 1 || years > 20 {
+		return nil, fmt.Errorf("validity of %d years: want 1 to 20", years)
+	}
+	return issue.NewSigner(issue.SignerSpec{CommonName: schoolName + " — badge di delega", Country: "IT", Key: issue.ES256,
+		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(years, 0, 0)})
 }
 
 // Checker verifies badges against the school's certificate.

@@ -190,8 +190,8 @@ func ParseMeasure(s string) (Measure, error) {
 // stricter reports whether a is a stricter measure than b.
 func stricter(a, b Measure) bool { return slices.Index(Measures, a) > slices.Index(Measures, b) }
 
-// steps is every step of the level rule, the short form included.
-func (lr LevelRule) steps() []Step {
+// AllSteps is every step of the level rule, the short form included.
+func (lr LevelRule) AllSteps() []Step {
 	if lr.Threshold <= 0 {
 		return lr.Steps
 	}
@@ -348,7 +348,7 @@ func (r Rules) StatusOn(c *Class, day calendar.Day) Status {
 	if rs == nil || st.Cases == 0 {
 		return st
 	}
-	for _, step := range rs.Levels[c.Level].steps() {
+	for _, step := range rs.Levels[c.Level].AllSteps() {
 		end := st.Last + calendar.Day(step.Days)
 		switch {
 		case st.Cases < step.MinCases, step.MaxCases != 0 && st.Cases > step.MaxCases, day > end:
