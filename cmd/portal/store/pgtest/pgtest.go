@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 )
 
@@ -36,10 +37,14 @@ var (
 	startErr error
 )
 
-// Main runs the tests of a package and then stops the cluster if one was
-// started; a package's TestMain is func TestMain(m *testing.M) { pgtest.Main(m) }.
-func Main(m *testing.M) {
+// Main runs the tests of a package, then the cleanups, and stops the
+// cluster if one was started; a package's TestMain is
+// func TestMain(m *testing.M) { pgtest.Main(m) }.
+func Main(m *testing.M, cleanups ...func()) {
 	code := m.Run()
+	for _, f := range cleanups {
+		f()
+	}
 	if shared != nil {
 		if err := shared.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "pgtest:", err)
@@ -78,6 +83,12 @@ func Start() (*Cluster, error) {
 		return nil, err
 	}
 	c := &Cluster{dir: dir}
+	// The test process's pid, for stopStale: a test binary that panics or
+	// is killed never runs Main's stop.
+	if err := os.WriteFile(filepath.Join(dir, "owner"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
@@ -92,6 +103,7 @@ func Start() (*Cluster, error) {
 		}
 		c.runAs = []string{"runuser", "-u", "postgres", "--"}
 	}
+	c.stopStale()
 	data := filepath.Join(dir, "data")
 	if err := c.run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "--no-locale", "-E", "UTF8", "--no-sync"); err != nil {
 		os.RemoveAll(dir)
@@ -122,6 +134,23 @@ func (c *Cluster) Stop() error {
 		err = rmErr
 	}
 	return err
+}
+
+// stopStale stops and removes the clusters left by test processes that
+// have died: those whose owner pid is no longer running.
+func (c *Cluster) stopStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "pgtest*"))
+	for _, dir := range dirs {
+		pid, err := os.ReadFile(filepath.Join(dir, "owner"))
+		if dir == c.dir || err != nil {
+			continue
+		}
+		if n, err := strconv.Atoi(string(pid)); err != nil || n <= 0 || syscall.Kill(n, 0) == nil {
+			continue
+		}
+		stale := &Cluster{dir: dir, runAs: c.runAs}
+		stale.Stop()
+	}
 }
 
 func (c *Cluster) run(program string, args ...string) error {
