@@ -71,7 +71,9 @@ var allowed = map[string][]string{
 		"privacy/loopback", "scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
 
-	"privacy/loopback": {},
+	"privacy/loopback":      {},
+	"privacy/report":        {"privacy/loopback"},
+	"privacy/report/outbox": {"privacy/report"},
 
 	"cmd":              {}, // this test only
 	"cmd/internal/cli": {},
@@ -79,8 +81,11 @@ var allowed = map[string][]string{
 		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/daemon", "kiosk/lang", "kiosk/office", "kiosk/office/store", "kiosk/school", "kiosk/tally",
 		"scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
-	"cmd/portal":       {"cmd/internal/cli", "cmd/portal/alarm", "verify/calendar"},
-	"cmd/portal/alarm": {},
+	"cmd/portal":              {"cmd/internal/cli", "cmd/portal/alarm", "cmd/portal/api", "cmd/portal/store", "privacy/loopback", "privacy/report", "verify/calendar"},
+	"cmd/portal/alarm":        {},
+	"cmd/portal/store":        {"privacy/report"},
+	"cmd/portal/store/pgtest": {},
+	"cmd/portal/api":          {"cmd/portal/store", "privacy/report", "verify/calendar"},
 
 	// Test infrastructure, imported only by tests.
 	"testdata/shared":       {},
@@ -102,7 +107,8 @@ var external = map[string][]string{
 	"github.com/veraison/go-cose":        {"verify", "verify/issue", "kiosk/badge", "testdata/fixtures"},
 	"github.com/fxamacker/cbor/v2":       {"verify", "verify/issue", "kiosk/badge"},
 	"github.com/BurntSushi/toml":         {"kiosk/config"},
-	"modernc.org/sqlite":                 {"kiosk/tally", "kiosk/office/store"},
+	"modernc.org/sqlite":                 {"kiosk/tally", "kiosk/office/store", "cmd/portal/store"},
+	"github.com/jackc/pgx/v5":            {"cmd/portal/store"},
 	"github.com/warthog618/go-gpiocdev":  {"hardware/gpio"},
 	"golang.org/x/sys/unix":              {"hardware/gpio", "hardware/camera", "kiosk/clock", "verify/trustdata"},
 	"github.com/go-json-experiment/json": {},

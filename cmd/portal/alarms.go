@@ -104,9 +104,9 @@ func runAlarms(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// report is one line of the series: its date as written, and its value
+// seriesDay is one line of the series: its date as written, and its value
 // (NaN when missing).
-type report struct {
+type seriesDay struct {
 	date  string
 	value float64
 }
@@ -115,11 +115,11 @@ type report struct {
 // allowed, dates are YYYY-MM-DD and strictly increasing, a value is a
 // number of 0 or more, or empty or NA when the report is missing. Fields
 // may be quoted (as R's write.csv quotes them). Errors name the line.
-func readSeries(r io.Reader) ([]report, error) {
+func readSeries(r io.Reader) ([]seriesDay, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, maxLineBytes+1), maxLineBytes+1) // the line and its newline
 	var (
-		out  []report
+		out  []seriesDay
 		last calendar.Day
 		n    int
 	)
@@ -151,7 +151,7 @@ func readSeries(r io.Reader) ([]report, error) {
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %v", n, err)
 		}
-		out = append(out, report{date: dateText, value: value})
+		out = append(out, seriesDay{date: dateText, value: value})
 		last = day
 	}
 	if err := sc.Err(); err != nil {
