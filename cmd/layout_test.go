@@ -51,14 +51,15 @@ var allowed = map[string][]string{
 	"hardware/tone":           {"hardware"},
 	"hardware/camera":         {},
 
-	"kiosk/clock":   {},
-	"kiosk/lang":    {"verify"},
-	"kiosk/school":  {"verify/calendar"},
-	"kiosk/tally":   {"verify/calendar"},
-	"kiosk/badge":   {"verify", "verify/calendar", "verify/issue"},
-	"kiosk/config":  {"kiosk/lang", "kiosk/school", "privacy/loopback", "verify", "verify/calendar"},
-	"kiosk":         {"hardware", "kiosk/badge", "kiosk/lang", "kiosk/school", "privacy", "verify", "verify/calendar"},
-	"kiosk/display": {"kiosk", "kiosk/lang", "privacy", "privacy/loopback"},
+	"kiosk/clock":       {},
+	"kiosk/lang":        {"verify"},
+	"kiosk/school":      {"verify/calendar"},
+	"kiosk/tally":       {"verify/calendar"},
+	"kiosk/badge":       {"verify", "verify/calendar", "verify/issue"},
+	"kiosk/config":      {"kiosk/lang", "kiosk/school", "privacy/loopback", "verify", "verify/calendar"},
+	"kiosk":             {"hardware", "kiosk/badge", "kiosk/lang", "kiosk/school", "privacy", "verify", "verify/calendar"},
+	"kiosk/display":     {"kiosk", "kiosk/lang", "privacy", "privacy/loopback"},
+	"kiosk/office/docs": {"kiosk/badge", "kiosk/lang", "scanner/qrimage", "verify/calendar"},
 	"kiosk/daemon": {"hardware", "hardware/camera", "hardware/gpio", "hardware/sim", "hardware/tone",
 		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/display", "kiosk/lang", "kiosk/school", "kiosk/tally",
 		"privacy/loopback", "scanner", "scanner/cv", "scanner/qrimage",
@@ -100,6 +101,7 @@ var external = map[string][]string{
 	"github.com/chromedp/chromedp":       {},
 	"github.com/chromedp/cdproto":        {},
 	"golang.org/x/crypto":                {},
+	"codeberg.org/go-pdf/fpdf":           {"kiosk/office/docs"},
 }
 
 // cgoAllowed are the packages that may say import "C" or import a cgo
