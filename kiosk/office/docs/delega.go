@@ -1,6 +1,7 @@
 package docs
 
 import (
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -136,16 +137,19 @@ func (doc *document) badge(s School, d Delegation) error {
 
 	// The card: a band in the school's colour with its name, building and
 	// code; the heading; the code; the delegate's name, role and last day.
+	// Long names shrink, then wrap; a card they would overflow is an error
+	// rather than a badge with hidden words.
 	p.SetFillColor(navy[0], navy[1], navy[2])
 	p.Rect(x, y, cardW, 14, "F")
 	p.SetTextColor(255, 255, 255)
-	p.SetXY(x+2, y+2.2)
-	p.SetFont("Helvetica", "B", doc.fit(s.Name, "B", 7.5, 5, cardW-4))
-	p.CellFormat(cardW-4, 3.6, doc.tr(s.Name), "", 2, "C", false, 0, "")
-	p.SetFont("Helvetica", "", doc.fit(s.Plesso, "", 6.5, 4.5, cardW-4))
-	p.CellFormat(cardW-4, 3.2, doc.tr(s.Plesso), "", 2, "C", false, 0, "")
+	p.SetXY(x+2, y+1.6)
+	doc.cardLines(s.Name, "B", 7.5, 5, cardW-4)
+	doc.cardLines(s.Plesso, "", 6.5, 4.5, cardW-4)
 	p.SetFont("Helvetica", "", 5.5)
-	p.CellFormat(cardW-4, 2.8, doc.tr(s.Code), "", 2, "C", false, 0, "")
+	p.CellFormat(cardW-4, 2.6, doc.tr(s.Code), "", 2, "C", false, 0, "")
+	if p.GetY() > y+14 {
+		return fmt.Errorf("docs: the school's name and building overflow the badge's band")
+	}
 
 	p.SetXY(x, y+15.3)
 	doc.font("B", 7, navy)
@@ -153,15 +157,30 @@ func (doc *document) badge(s School, d Delegation) error {
 
 	qrY := y + 19
 	doc.qr(code, x+(cardW-cardQR)/2, qrY, cardQR)
-	p.SetXY(x+1.5, qrY+cardQR+0.6)
-	doc.font("B", doc.fit(d.Delegate, "B", 10, 6.5, cardW-3), [3]int{})
-	p.MultiCell(cardW-3, 4.2, doc.tr(d.Delegate), "", "C", false)
-	p.SetX(x + 1.5)
-	doc.font("", doc.fit(d.Role, "", 7.5, 5.5, cardW-3), gray)
-	p.MultiCell(cardW-3, 3.4, doc.tr(d.Role), "", "C", false)
-	p.SetXY(x, y+cardH-5.5)
+	p.SetXY(x+1.5, qrY+cardQR+0.4)
+	p.SetTextColor(0, 0, 0)
+	doc.cardLines(d.Delegate, "B", 10, 6, cardW-3)
+	p.SetTextColor(gray[0], gray[1], gray[2])
+	doc.cardLines(d.Role, "", 7.5, 5, cardW-3)
+	until := y + cardH - 5
+	if p.GetY() > until {
+		return fmt.Errorf("docs: the delegate's name and role overflow the badge")
+	}
+	p.SetXY(x, until)
 	doc.font("B", 8, navy)
 	p.CellFormat(cardW, 4, doc.tr(words(l, lang.DocBadgeUntil, d.Until.Italian())), "", 2, "C", false, 0, "")
 	p.SetLineWidth(0.2)
 	return nil
+}
+
+// cardLines writes centred lines of the card at the current position,
+// fitted by lines, and moves below them.
+func (doc *document) cardLines(text, style string, size, least, w float64) {
+	p := doc.pdf
+	x := p.GetX()
+	size, lines := doc.lines(text, style, size, least, w)
+	for _, line := range lines {
+		p.SetX(x)
+		p.CellFormat(w, size*0.42, line, "", 2, "C", false, 0, "")
+	}
 }

@@ -64,7 +64,7 @@ type DPO struct {
 // addresses, small enough that every field fits its place on the page.
 const (
 	maxName    = 80
-	maxTitle   = 120
+	maxTitle   = 90
 	maxAddress = 160
 	maxEmail   = 120
 	// maxDelegation bounds a delegation's length: a school year with its

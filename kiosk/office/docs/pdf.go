@@ -77,11 +77,12 @@ func newDocument(l lang.Lang, s School, title string, annex lang.Key, date calen
 // annex's label and a rule under them.
 func (d *document) letterhead(s School, annex lang.Key) {
 	p := d.pdf
+	const w = textW - 32 // left of the annex label
 	p.SetXY(margin, 14)
-	d.font("B", 12.5, navy)
-	p.CellFormat(textW-30, 6, d.tr(s.Name), "", 2, "L", false, 0, "")
-	d.font("", 9.5, [3]int{})
-	p.CellFormat(textW-30, 4.6, d.tr(s.Plesso), "", 2, "L", false, 0, "")
+	d.font("B", d.fit(s.Name, "B", 12.5, 7.5, w), navy)
+	p.CellFormat(w, 6, d.tr(s.Name), "", 2, "L", false, 0, "")
+	d.font("", d.fit(s.Plesso, "", 9.5, 7, w), [3]int{})
+	p.CellFormat(w, 4.6, d.tr(s.Plesso), "", 2, "L", false, 0, "")
 	d.font("", 8.5, gray)
 	p.CellFormat(textW-30, 4.2, d.tr(s.Address+" · "+s.Email), "", 2, "L", false, 0, "")
 	p.CellFormat(textW-30, 4.2, d.tr(words(d.l, lang.DocSchoolCode, s.Code)), "", 2, "L", false, 0, "")
@@ -196,6 +197,19 @@ func (d *document) fit(text, style string, size, least, w float64) float64 {
 		}
 	}
 	return least
+}
+
+// lines fits text to w millimetres: on one line at the largest size from
+// size down to least, or else wrapped at least. It sets that font and
+// returns the size and the lines, translated for the core fonts.
+func (d *document) lines(text, style string, size, least, w float64) (float64, []string) {
+	size = d.fit(text, style, size, least, w)
+	d.pdf.SetFont("Helvetica", style, size)
+	lines := d.pdf.SplitText(text, w) // measured in UTF-8: Latin-1 widths are cp1252's
+	for i := range lines {
+		lines[i] = d.tr(lines[i])
+	}
+	return size, lines
 }
 
 // output writes the PDF, or the first error met while drawing it.
