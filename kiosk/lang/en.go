@@ -88,7 +88,7 @@ var english = table{
 	DocDelegaDuties:   "The delegate:",
 	DocDelegaAccepts:  "The delegate, in acceptance",
 	DocBadgeTitle:     "Badge that unlocks the checking device",
-	DocBadgeHowTo:     "Cut along the dashed line and laminate. To unlock the device, show the badge to the camera at no more than {0} cm. The badge is personal: if it is lost, tell the Head Teacher at once, who revokes the delegation.",
+	DocBadgeHowTo:     "Cut along the dashed line and laminate. To unlock the device, show the badge to the camera at no more than {0}\u00a0cm. The badge is personal: if it is lost, tell the Head Teacher at once, who revokes the delegation.",
 	DocBadgeHeading:   "DELEGATED CHECKER",
 	DocBadgeUntil:     "Valid until {0}",
 	DocNoticeTitle:    "Privacy notice",

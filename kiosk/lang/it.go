@@ -88,7 +88,7 @@ var italian = table{
 	DocDelegaDuties:   "Il delegato:",
 	DocDelegaAccepts:  "Il delegato, per accettazione",
 	DocBadgeTitle:     "Badge di sblocco del dispositivo di verifica",
-	DocBadgeHowTo:     "Ritagliare lungo la linea tratteggiata e plastificare. Per sbloccare il dispositivo, mostrare il badge alla telecamera a non più di {0} cm. Il badge è personale: in caso di smarrimento avvisare subito il Dirigente Scolastico, che revoca la delega.",
+	DocBadgeHowTo:     "Ritagliare lungo la linea tratteggiata e plastificare. Per sbloccare il dispositivo, mostrare il badge alla telecamera a non più di {0}\u00a0cm. Il badge è personale: in caso di smarrimento avvisare subito il Dirigente Scolastico, che revoca la delega.",
 	DocBadgeHeading:   "DELEGATO ALLA VERIFICA",
 	DocBadgeUntil:     "Valida fino al {0}",
 	DocNoticeTitle:    "Informativa sul trattamento dei dati personali",
