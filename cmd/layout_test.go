@@ -66,6 +66,7 @@ var allowed = map[string][]string{
 	"kiosk/office/store":        {"kiosk/school", "verify/calendar"},
 	"kiosk/office": {"kiosk/badge", "kiosk/lang", "kiosk/office/store", "kiosk/school",
 		"scanner/qrimage", "verify/calendar", "verify/issue"},
+	"kiosk/office/docs": {"kiosk/badge", "kiosk/lang", "scanner/qrimage", "verify/calendar"},
 	"kiosk/daemon": {"hardware", "hardware/camera", "hardware/gpio", "hardware/sim", "hardware/tone",
 		"kiosk", "kiosk/badge", "kiosk/bundle", "kiosk/clock", "kiosk/config", "kiosk/display", "kiosk/lang", "kiosk/link", "kiosk/school", "kiosk/tally",
 		"privacy/loopback", "scanner", "scanner/cv", "scanner/qrimage",
@@ -115,6 +116,7 @@ var external = map[string][]string{
 	"github.com/chromedp/chromedp":       {},
 	"github.com/chromedp/cdproto":        {},
 	"golang.org/x/crypto":                {"kiosk/office"}, // argon2id for the office's passwords
+	"codeberg.org/go-pdf/fpdf":           {"kiosk/office/docs"},
 }
 
 // cgoAllowed are the packages that may say import "C" or import a cgo

@@ -122,3 +122,39 @@ const (
 	OfficeErrCSVSyntax     Key = "office.err.csv_syntax"
 	OfficeErrCSVText       Key = "office.err.csv_text"
 )
+
+// documents: the school office's printed and published documents
+// (kiosk/office/docs). Their long legal paragraphs are that package's own
+// tables; these are the titles, headings and labels around them.
+const (
+	DocAnnexA         Key = "doc.annex_a"
+	DocAnnexB         Key = "doc.annex_b"
+	DocSchoolCode     Key = "doc.school_code"
+	DocPage           Key = "doc.page"
+	DocProtocol       Key = "doc.protocol"
+	DocHeadTeacher    Key = "doc.head_teacher"
+	DocSignature      Key = "doc.signature"
+	DocDelegaTitle    Key = "doc.delega.title"
+	DocDelegaGrants   Key = "doc.delega.grants"
+	DocDelegaDuties   Key = "doc.delega.duties"
+	DocDelegaAccepts  Key = "doc.delega.accepts"
+	DocBadgeTitle     Key = "doc.badge.title"
+	DocBadgeHowTo     Key = "doc.badge.howto"
+	DocBadgeHeading   Key = "doc.badge.heading"
+	DocBadgeUntil     Key = "doc.badge.until"
+	DocNoticeTitle    Key = "doc.notice.title"
+	DocNoticeSubtitle Key = "doc.notice.subtitle"
+	DocNoticePublish  Key = "doc.notice.published"
+	DocNoticeOnline   Key = "doc.notice.online"
+	DocPrintedSign    Key = "doc.printed_signature"
+
+	DocNoticeController Key = "doc.notice.controller"
+	DocNoticeDPO        Key = "doc.notice.dpo"
+	DocNoticePurpose    Key = "doc.notice.purpose"
+	DocNoticeBasis      Key = "doc.notice.basis"
+	DocNoticeData       Key = "doc.notice.data"
+	DocNoticeRecipients Key = "doc.notice.recipients"
+	DocNoticeRetention  Key = "doc.notice.retention"
+	DocNoticeProvision  Key = "doc.notice.provision"
+	DocNoticeRights     Key = "doc.notice.rights"
+)
