@@ -51,16 +51,23 @@ var allowed = map[string][]string{
 	"hardware/tone":           {"hardware"},
 	"hardware/camera":         {},
 
-	"kiosk/clock":   {},
-	"kiosk/lang":    {"verify"},
-	"kiosk/school":  {"verify/calendar"},
-	"kiosk/tally":   {"verify/calendar"},
-	"kiosk/badge":   {"verify", "verify/calendar", "verify/issue"},
-	"kiosk/config":  {"kiosk/lang", "kiosk/school", "privacy/loopback", "verify", "verify/calendar"},
-	"kiosk":         {"hardware", "kiosk/badge", "kiosk/lang", "kiosk/school", "privacy", "verify", "verify/calendar"},
-	"kiosk/display": {"kiosk", "kiosk/lang", "privacy", "privacy/loopback"},
+	"kiosk/internal/atomicfile": {},
+	"kiosk/clock":               {"kiosk/internal/atomicfile"},
+	"kiosk/bundle":              {"kiosk/badge", "kiosk/internal/atomicfile", "kiosk/school", "verify/issue"},
+	"kiosk/link":                {"kiosk/bundle", "kiosk/internal/atomicfile", "verify/calendar"},
+	"kiosk/link/linktest":       {"kiosk/link"},
+	"kiosk/lang":                {"verify"},
+	"kiosk/school":              {"verify/calendar"},
+	"kiosk/tally":               {"verify/calendar"},
+	"kiosk/badge":               {"verify", "verify/calendar", "verify/issue"},
+	"kiosk/config":              {"kiosk/lang", "kiosk/school", "privacy/loopback", "scanner", "verify", "verify/calendar"},
+	"kiosk":                     {"hardware", "kiosk/badge", "kiosk/lang", "kiosk/link", "kiosk/school", "privacy", "verify", "verify/calendar"},
+	"kiosk/display":             {"kiosk", "kiosk/lang", "privacy", "privacy/loopback"},
+	"kiosk/office/store":        {"kiosk/school", "verify/calendar"},
+	"kiosk/office": {"kiosk/badge", "kiosk/lang", "kiosk/office/store", "kiosk/school",
+		"scanner/qrimage", "verify/calendar", "verify/issue"},
 	"kiosk/daemon": {"hardware", "hardware/camera", "hardware/gpio", "hardware/sim", "hardware/tone",
-		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/display", "kiosk/lang", "kiosk/school", "kiosk/tally",
+		"kiosk", "kiosk/badge", "kiosk/bundle", "kiosk/clock", "kiosk/config", "kiosk/display", "kiosk/lang", "kiosk/link", "kiosk/school", "kiosk/tally",
 		"privacy/loopback", "scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
 
@@ -69,7 +76,7 @@ var allowed = map[string][]string{
 	"cmd":              {}, // this test only
 	"cmd/internal/cli": {},
 	"cmd/kiosk": {"cmd/internal/cli", "hardware", "hardware/camera", "hardware/gpio",
-		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/daemon", "kiosk/lang", "kiosk/school", "kiosk/tally",
+		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/daemon", "kiosk/lang", "kiosk/office", "kiosk/office/store", "kiosk/school", "kiosk/tally",
 		"scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
 	"cmd/portal":       {"cmd/internal/cli", "cmd/portal/alarm", "verify/calendar"},
@@ -81,6 +88,7 @@ var allowed = map[string][]string{
 	"testdata/fixtures":     {"kiosk/badge", "scanner/qrimage", "testdata/shared", "verify", "verify/calendar", "verify/issue", "verify/revocation"},
 	"testdata/fixtures/gen": {"scanner/qrimage", "testdata/fixtures", "verify", "verify/revocation"},
 	"testdata/frames":       {"scanner/qrimage", "testdata/shared"},
+	"testdata/syncbuf":      {},
 }
 
 // external lists the modules outside the standard library and who may
@@ -94,13 +102,13 @@ var external = map[string][]string{
 	"github.com/veraison/go-cose":        {"verify", "verify/issue", "kiosk/badge", "testdata/fixtures"},
 	"github.com/fxamacker/cbor/v2":       {"verify", "verify/issue", "kiosk/badge"},
 	"github.com/BurntSushi/toml":         {"kiosk/config"},
-	"modernc.org/sqlite":                 {"kiosk/tally"},
+	"modernc.org/sqlite":                 {"kiosk/tally", "kiosk/office/store"},
 	"github.com/warthog618/go-gpiocdev":  {"hardware/gpio"},
 	"golang.org/x/sys/unix":              {"hardware/gpio", "hardware/camera", "kiosk/clock", "verify/trustdata"},
 	"github.com/go-json-experiment/json": {},
 	"github.com/chromedp/chromedp":       {},
 	"github.com/chromedp/cdproto":        {},
-	"golang.org/x/crypto":                {},
+	"golang.org/x/crypto":                {"kiosk/office"}, // argon2id for the office's passwords
 }
 
 // cgoAllowed are the packages that may say import "C" or import a cgo

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/scuola/kiosk/hardware"
+	"github.com/scuola/kiosk/kiosk/lang"
 )
 
 // DeviceEvent reports that a device started or stopped working.
@@ -39,6 +40,8 @@ type Loop struct {
 	Scans    <-chan Scan        // QR texts from the scanner and handheld scanners
 	Commands <-chan Command     // touches on the screen
 	Devices  <-chan DeviceEvent // devices coming and going
+	School   <-chan SchoolData  // the office's newer school data (nil: none)
+	Notices  <-chan lang.Key    // what the delegate must learn of the link to the office
 	Now      func() time.Time   // the clock; time.Now in the daemon
 	Tick     time.Duration      // how often time advances without events
 	Light    Light              // to switch off if the session itself fails
@@ -77,6 +80,10 @@ func (l *Loop) Run(ctx context.Context) error {
 			l.guard("command", func() { l.Session.Command(c, l.Now()) })
 		case d := <-l.Devices:
 			l.guard("device", func() { l.Session.Device(d.Part, d.OK) })
+		case n := <-l.Notices:
+			l.guard("notice", func() { l.Session.Tell(n, l.Now()) })
+		case sd := <-l.School:
+			l.guard("school data", func() { l.Session.Update(sd, l.Now()) })
 		case <-t.C:
 			l.guard("tick", func() { l.Session.Tick(l.Now()) })
 		}

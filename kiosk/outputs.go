@@ -39,6 +39,13 @@ type Clock interface {
 	Check(at time.Time) error
 }
 
+// Office is the kiosk's link to the school office (kiosk/link): when the
+// school data it holds was signed, and whether the office still knows the
+// kiosk.
+type Office interface {
+	Held() (signed time.Time, paired bool)
+}
+
 // Delegations is the head teacher's list of delegations (Allegato A), by
 // the id a badge carries.
 type Delegations interface {

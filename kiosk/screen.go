@@ -61,6 +61,9 @@ type Screen struct {
 	Camera    Health
 	Audio     Health
 	Light     Health
+	// Office is the link to the school office, for a kiosk that takes its
+	// school data from there; nil for one configured by file.
+	Office *Health
 }
 
 // Operator is the delegate who unlocked the kiosk (staff data from the

@@ -9,6 +9,7 @@ import (
 	"github.com/scuola/kiosk/hardware"
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/lang"
+	"github.com/scuola/kiosk/kiosk/link"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/verify"
 	"github.com/scuola/kiosk/verify/calendar"
@@ -27,7 +28,8 @@ type Options struct {
 
 	Badges *badge.Checker
 	Trust  Trust
-	Clock  Clock // nil: the clock is taken as right (tests, the demo)
+	Office Office // nil for a kiosk configured by file
+	Clock  Clock  // nil: the clock is taken as right (the session's own tests)
 	// Discreet keeps a pupil's result from the classmates behind: one soft
 	// tone for every result, and a revoked certificate read as not valid.
 	// The light's lines face the delegate (hardware/gpio's Checked line is
@@ -38,6 +40,10 @@ type Options struct {
 	Display  Display
 	Counts   Counter
 	Log      *slog.Logger
+	// Pair, when set, is given the text of a pairing QR (kiosk/link) shown
+	// to the camera, and returns at once the notice to show while the
+	// pairing goes on in the background; Tell reports how it ended.
+	Pair func(text string) lang.Key
 }
 
 // Session is the entrance session. It is not safe for concurrent use: one
@@ -46,6 +52,7 @@ type Session struct {
 	o Options
 
 	screen       Screen
+	operatorID   string // the delegation of the delegate operating
 	day          calendar.Day
 	classes      []school.Status // under daily verification on day
 	class        *school.Status  // chosen class
@@ -87,6 +94,14 @@ func (s *Session) QR(text string, at time.Time) {
 	s.begin(at)
 	if badge.IsBadge(text) {
 		s.badge(text, at)
+		return
+	}
+	if link.IsInvitation(text) {
+		if s.o.Pair == nil {
+			s.notice(lang.PairNotHere)
+			return
+		}
+		s.notice(s.o.Pair(text))
 		return
 	}
 	switch s.screen.State {
@@ -207,7 +222,7 @@ func (s *Session) Command(c Command, at time.Time) {
 // idle kiosk locks itself, a new day asks for the class again, and the
 // trust data's freshness is re-read.
 func (s *Session) Tick(at time.Time) {
-	trustBefore := s.screen.TrustData
+	trustBefore, officeBefore := s.screen.TrustData, s.screen.Office
 	s.begin(at)
 	if s.screen.State == StateResult && !at.Before(s.resultUntil) {
 		s.clearResult()
@@ -224,6 +239,8 @@ func (s *Session) Tick(at time.Time) {
 		if s.screen.State != StateResult {
 			s.show(s.idleSignal())
 		}
+		s.publish()
+	} else if s.screen.Office != nil && (officeBefore == nil || *officeBefore != *s.screen.Office) {
 		s.publish()
 	}
 }
@@ -299,7 +316,7 @@ func (s *Session) badge(text string, at time.Time) {
 		return
 	}
 	s.lastActivity = at
-	if s.screen.Operator != nil && s.screen.Operator.Name == d.Name && s.screen.State != StateLocked {
+	if s.screen.Operator != nil && s.operatorID == b.DelegationID && s.screen.State != StateLocked {
 		return // the same delegate showed the badge again
 	}
 	// The head teacher's list is the record of who operated; the log keeps
@@ -307,6 +324,7 @@ func (s *Session) badge(text string, at time.Time) {
 	s.o.Log.Info("unlocked", "delegation", b.DelegationID)
 	s.clearResult()
 	s.screen.Operator = &Operator{Name: d.Name, Role: d.Role, ValidUntil: d.ValidUntil.String()}
+	s.operatorID = b.DelegationID
 	s.class = nil
 	s.screen.Class = nil
 	s.screen.Notice = ""
@@ -363,6 +381,60 @@ func (s *Session) begin(at time.Time) {
 	s.refreshDay(at)
 }
 
+// SchoolData is what the school office changes while the kiosk runs (a
+// newer signed bundle, kiosk/bundle): the classes under verification and
+// the delegations.
+type SchoolData struct {
+	Name        string
+	Classes     []school.Class
+	Rules       school.Rules
+	Delegations Delegations
+}
+
+// Update applies newer school data at once. A delegate whose delegation
+// was revoked, has ended or left the list is locked out on the spot, not
+// at the next badge; a chosen class no longer under daily verification is
+// given up for the class picker.
+func (s *Session) Update(sd SchoolData, at time.Time) {
+	s.o.SchoolName, s.screen.School = sd.Name, sd.Name
+	s.o.Classes, s.o.Rules, s.o.Delegations = sd.Classes, sd.Rules, sd.Delegations
+	s.begin(at)
+	s.classes = nil // recomputed for today by refreshDay
+	s.refreshDay(at)
+	if s.screen.State == StateLocked {
+		s.publish()
+		return
+	}
+	d, ok := s.o.Delegations.Delegation(s.operatorID)
+	switch {
+	case !ok:
+		s.lock(at, lang.BadgeUnknown)
+		return
+	case d.Revoked:
+		s.lock(at, lang.BadgeRevoked)
+		return
+	case s.day > d.ValidUntil:
+		s.lock(at, lang.BadgeExpired)
+		return
+	}
+	if s.class != nil {
+		name := s.class.Class.Name
+		for i := range s.classes {
+			if s.classes[i].Class.Name == name {
+				s.class = &s.classes[i]
+				s.screen.Class.VerificationUntil = s.class.Until.String()
+				s.publish()
+				return
+			}
+		}
+		s.clearResult()
+		s.class, s.screen.Class = nil, nil
+		s.toChooseClass(at)
+		s.screen.Notice = s.o.Lang.Text(lang.UnknownClass)
+	}
+	s.publish()
+}
+
 // refreshDay recomputes the classes under verification when the day
 // changes; a chosen class must be chosen again on a new day.
 func (s *Session) refreshDay(at time.Time) {
@@ -391,6 +463,7 @@ func (s *Session) lock(at time.Time, why lang.Key) {
 	s.clearResult()
 	s.screen.State = StateLocked
 	s.screen.Operator = nil
+	s.operatorID = ""
 	s.screen.Class = nil
 	s.class = nil
 	s.screen.Notice = s.o.Lang.Text(why)
@@ -415,6 +488,30 @@ func (s *Session) refreshHealth(at time.Time) {
 	if s.o.Trust != nil {
 		s.screen.TrustData = s.trustHealth(at)
 	}
+	if s.o.Office != nil {
+		h := s.officeHealth(at)
+		s.screen.Office = &h
+	}
+}
+
+// officeFresh is how old the school data may be before the status bar
+// says so: the office sends a new bundle within seconds of a change, and
+// the kiosk asks again at least every minute.
+const officeFresh = 10 * time.Minute
+
+// officeHealth is the status bar's word on the school data from the
+// office. It never stops admissions: the kiosk works on its last bundle.
+func (s *Session) officeHealth(at time.Time) Health {
+	signed, paired := s.o.Office.Held()
+	switch {
+	case !paired:
+		return Health{OK: false, Message: s.o.Lang.Text(lang.OfficeNotPaired)}
+	case signed.IsZero():
+		return Health{OK: false, Message: s.o.Lang.Text(lang.OfficeNoData)}
+	case at.Sub(signed) > officeFresh:
+		return Health{OK: false, Message: s.o.Lang.Format(lang.OfficeOld, signed.In(calendar.Rome).Format("15:04 02/01"))}
+	}
+	return Health{OK: true, Message: s.o.Lang.Text(lang.OfficeOK)}
 }
 
 // refreshClock asks the clock whether it can be believed, and logs when
@@ -458,6 +555,13 @@ func (s *Session) idleSignal() hardware.Signal {
 		return hardware.SignalAttention
 	}
 	return hardware.SignalOff
+}
+
+// Tell shows a notice that something outside the session ended (a
+// pairing with the office).
+func (s *Session) Tell(t lang.Key, at time.Time) {
+	s.begin(at)
+	s.notice(t)
 }
 
 func (s *Session) notice(t lang.Key) {

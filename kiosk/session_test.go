@@ -372,3 +372,89 @@ func TestLanguageAndDeviceFailures(t *testing.T) {
 		t.Fatal("an empty language was taken")
 	}
 }
+
+// The office's newer data applies at once: a class whose daily
+// verification ends is given up, a new one appears in the picker, and a
+// delegate whose delegation is revoked is locked out without waiting for
+// the next badge.
+func TestSchoolDataUpdates(t *testing.T) {
+	r := newRig(t)
+	r.unlock(t, morning)
+	r.s.Command(Command{Kind: CommandChooseClass, Class: "3A"}, morning)
+	if sc := r.display.last(); sc.State != StateReady || sc.Class.Name != "3A" {
+		t.Fatalf("chosen: %s %+v", sc.State, sc.Class)
+	}
+	day := calendar.Of(morning)
+	later := day + 9
+	rules, _ := school.NewRules(school.DefaultRuleSets())
+	list := DelegationList{"D-1": {Name: "Maria Bianchi", ValidUntil: day + 100}}
+	data := func(classes ...school.Class) SchoolData {
+		return SchoolData{Name: "IC Manzoni", Classes: classes, Rules: rules, Delegations: list}
+	}
+
+	// 3A's end moves: the class stays chosen with the new end.
+	r.s.Update(data(school.Class{Name: "3A", Level: school.Primaria, Enrolled: 22, VerifyUntil: &later}), morning.Add(time.Minute))
+	if sc := r.display.last(); sc.State != StateReady || sc.Class.VerificationUntil != later.String() || sc.School != "IC Manzoni" {
+		t.Fatalf("3A extended: %s %+v %q", sc.State, sc.Class, sc.School)
+	}
+	// 3A leaves daily verification, 1C enters: back to the picker.
+	r.s.Update(data(school.Class{Name: "3A", Level: school.Primaria, Enrolled: 22},
+		school.Class{Name: "1C", Level: school.Secondaria1, Enrolled: 24, VerifyUntil: &later}), morning.Add(2*time.Minute))
+	sc := r.display.last()
+	if sc.State == StateReady && sc.Class != nil && sc.Class.Name == "3A" {
+		t.Fatalf("3A still chosen after its verification ended: %+v", sc)
+	}
+	if len(sc.Classes) != 1 || sc.Classes[0].Name != "1C" {
+		t.Fatalf("choices %+v", sc.Classes)
+	}
+	// The operator's delegation is revoked: locked at once.
+	list["D-1"] = Delegation{Name: "Maria Bianchi", ValidUntil: day + 100, Revoked: true}
+	r.s.Update(data(school.Class{Name: "1C", Level: school.Secondaria1, Enrolled: 24, VerifyUntil: &later}), morning.Add(3*time.Minute))
+	if sc := r.display.last(); sc.State != StateLocked || sc.Operator != nil || !strings.Contains(sc.Notice, "revocata") {
+		t.Fatalf("after the revocation: %s %+v %q", sc.State, sc.Operator, sc.Notice)
+	}
+	r.s.QR(r.badges["D-1"], morning.Add(4*time.Minute))
+	if sc := r.display.last(); sc.State != StateLocked {
+		t.Fatalf("a revoked badge unlocked: %s", sc.State)
+	}
+}
+
+// fakeOffice is the link's state as a test sets it.
+type fakeOffice struct {
+	signed time.Time
+	paired bool
+}
+
+func (o *fakeOffice) Held() (time.Time, bool) { return o.signed, o.paired }
+
+// The status bar says how old the office's data is, without ever stopping
+// admissions: the kiosk works on its last bundle while the office is down.
+func TestOfficeHealth(t *testing.T) {
+	r := newRig(t)
+	o := &fakeOffice{}
+	r.s.o.Office = o
+	for _, c := range []struct {
+		signed time.Time
+		paired bool
+		ok     bool
+		want   string
+	}{
+		{time.Time{}, false, false, "non abbinata"},
+		{time.Time{}, true, false, "Dati della scuola assenti"},
+		{morning.Add(-time.Minute), true, true, "aggiornati"},
+		{morning.Add(-3 * time.Hour), true, false, "del 05:00 15/02: segreteria irraggiungibile"},
+	} {
+		o.signed, o.paired = c.signed, c.paired
+		r.s.Tick(morning)
+		sc := r.display.last()
+		if sc.Office == nil || sc.Office.OK != c.ok || !strings.Contains(sc.Office.Message, c.want) {
+			t.Errorf("%+v: %+v", c, sc.Office)
+		}
+	}
+	r.unlock(t, morning)
+	r.s.Command(Command{Kind: CommandChooseClass, Class: "3A"}, morning)
+	r.s.QR(r.set.Case("booster-3of3").Text, morning)
+	if res := r.display.last().Result; res == nil || !res.Admit {
+		t.Fatalf("old office data stopped an admission: %+v", res)
+	}
+}

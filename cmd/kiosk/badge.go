@@ -94,18 +94,14 @@ func runBadge(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 // badgeKeygen makes an ES256 key and its self-signed certificate.
 func badgeKeygen(certPath, keyPath, name string, years int, now time.Time) error {
-	if years < 1 || years > 20 {
-		return fmt.Errorf("--years %d: want 1 to 20", years)
-	}
 	for _, p := range []string{certPath, keyPath} {
 		if _, err := os.Stat(p); err == nil {
 			return fmt.Errorf("%s exists: refusing to overwrite a key", p)
 		}
 	}
-	s, err := issue.NewSigner(issue.SignerSpec{CommonName: name + " — badge di delega", Country: "IT", Key: issue.ES256,
-		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(years, 0, 0)})
+	s, err := badge.NewSchoolKey(name, years, now)
 	if err != nil {
-		return err
+		return fmt.Errorf("--years: %w", err)
 	}
 	both, err := s.MarshalPEM()
 	if err != nil {

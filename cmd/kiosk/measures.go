@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/scuola/kiosk/cmd/internal/cli"
@@ -30,8 +32,9 @@ type measureLine struct {
 // runMeasures applies the rule sets of a configuration to its classes on
 // one day, one JSON object per class in the file's order.
 func runMeasures(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := kiosk.NewFlags("measures", "usage: kiosk measures --config FILE --at YYYY-MM-DD", stderr)
+	fs := kiosk.NewFlags("measures", "usage: kiosk measures (--config FILE | --data DIR) --at YYYY-MM-DD", stderr)
 	cfgPath := fs.String("config", "", "the kiosk's configuration: its [[classes]] and [[rule_sets]]")
+	dataDir := fs.String("data", "", "the school office's data folder (kiosk office), instead of --config")
 	at := fs.String("at", "", "the day, YYYY-MM-DD")
 	if status, ok := fs.Parsed(args); !ok {
 		return status
@@ -39,8 +42,10 @@ func runMeasures(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	switch {
 	case fs.NArg() > 0:
 		return fs.UsageError("unexpected argument %q", fs.Arg(0))
-	case *cfgPath == "":
-		return fs.UsageError("--config FILE is required")
+	case *cfgPath != "" && *dataDir != "":
+		return fs.UsageError("--config and --data: one or the other")
+	case *cfgPath == "" && *dataDir == "":
+		return fs.UsageError("--config FILE is required (or --data DIR)")
 	case *at == "":
 		return fs.UsageError("--at YYYY-MM-DD is required")
 	}
@@ -48,12 +53,12 @@ func runMeasures(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fs.UsageError("--at: %v", err)
 	}
-	cfg, err := config.Load(*cfgPath)
+	classes, rules, err := loadMeasures(*cfgPath, *dataDir)
 	if err != nil {
 		return fs.UsageError("%v", err)
 	}
 	enc := json.NewEncoder(stdout)
-	for _, st := range cfg.Rules.Statuses(cfg.Classes, day) {
+	for _, st := range rules.Statuses(classes, day) {
 		line := measureLine{Class: st.Class.Name, Level: string(st.Class.Level), Cases: st.Cases, Measure: string(st.Measure)}
 		if st.Measure != school.None {
 			line.Until = st.Until.String()
@@ -63,4 +68,28 @@ func runMeasures(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// loadMeasures reads the classes and rule sets from a kiosk's
+// configuration or from the office's database.
+func loadMeasures(cfgPath, dataDir string) ([]school.Class, school.Rules, error) {
+	if cfgPath != "" {
+		cfg, err := config.Load(cfgPath)
+		if err != nil {
+			return nil, nil, err
+		}
+		return cfg.Classes, cfg.Rules, nil
+	}
+	st, err := openOfficeStore(dataDir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--data: %w", err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	classes, err := st.SchoolClasses(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	rules, err := st.Rules(ctx)
+	return classes, rules, err
 }

@@ -56,6 +56,7 @@ enrolled = 18
 		want string
 	}{
 		{[]string{"measures", "--at", "2022-02-15"}, "--config FILE is required"},
+		{[]string{"measures", "--data", t.TempDir(), "--at", "2022-02-15"}, "no office database"},
 		{[]string{"measures", "--config", cfg}, "--at YYYY-MM-DD is required"},
 		{[]string{"measures", "--config", cfg, "--at", "15/02/2022"}, "--at"},
 		{[]string{"measures", "--config", filepath.Join(t.TempDir(), "missing.toml"), "--at", "2022-02-15"}, "missing.toml"},

@@ -5,31 +5,12 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/scuola/kiosk/hardware"
+	"github.com/scuola/kiosk/testdata/syncbuf"
 )
-
-// syncBuffer is a bytes.Buffer safe to read while the light's hold timer
-// writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // The kiosk package declares interfaces of this shape; the twins must fit.
 var (
@@ -44,7 +25,7 @@ var (
 )
 
 func TestLightPrintsOneLinePerChange(t *testing.T) {
-	var out syncBuffer
+	var out syncbuf.Buffer
 	l := NewLight(&out, time.Minute)
 	for _, s := range []hardware.Signal{
 		hardware.SignalOff, // already off: no line
@@ -72,7 +53,7 @@ func TestLightPrintsOneLinePerChange(t *testing.T) {
 }
 
 func TestLightGreenIsALeaseLikeTheRealOne(t *testing.T) {
-	var out syncBuffer
+	var out syncbuf.Buffer
 	l := NewLight(&out, 20*time.Millisecond)
 	defer l.Close()
 	l.Show(hardware.SignalAdmit)

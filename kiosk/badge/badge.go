@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/veraison/go-cose"
@@ -55,6 +56,17 @@ func Issue(school *issue.Signer, b Badge) (string, error) {
 		return "", err
 	}
 	return Prefix + verify.Base45Encode(msg), nil
+}
+
+// NewSchoolKey makes the school's badge key: ES256 with a self-signed
+// certificate valid for years (1 to 20) from now. The key stays on the head
+// teacher's machine; the certificate goes to every kiosk.
+func NewSchoolKey(schoolName string, years int, now time.Time) (*issue.Signer, error) {
+	if years < 1 || years > 20 {
+		return nil, fmt.Errorf("validity of %d years: want 1 to 20", years)
+	}
+	return issue.NewSigner(issue.SignerSpec{CommonName: schoolName + " — badge di delega", Country: "IT", Key: issue.ES256,
+		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(years, 0, 0)})
 }
 
 // Checker verifies badges against the school's certificate.
@@ -110,6 +122,26 @@ var (
 	ErrMalformed = errors.New("badge unreadable")
 )
 
+// Open verifies a COSE_Sign1 message signed with the school's key and
+// returns its payload: a badge's, or the school data the office sends its
+// kiosks (kiosk/bundle), which the same key signs. The error wraps
+// ErrMalformed for a message that does not parse, ErrForged for one this
+// school did not sign.
+func (c *Checker) Open(raw []byte) ([]byte, error) {
+	var msg cose.Sign1Message
+	if err := msg.UnmarshalCBOR(raw); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	kid, _ := msg.Headers.Protected[cose.HeaderLabelKeyID].([]byte)
+	if string(kid) != string(c.kid[:]) {
+		return nil, ErrForged
+	}
+	if err := msg.Verify(nil, c.verifier); err != nil {
+		return nil, ErrForged
+	}
+	return msg.Payload, nil
+}
+
 // Check verifies a badge's signature and its end date against the day.
 // Whether the delegation is still on the head teacher's list is the
 // kiosk's check, which holds the list.
@@ -124,20 +156,13 @@ func (c *Checker) Check(text string, today calendar.Day) (Badge, error) {
 	if err != nil {
 		return Badge{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	var msg cose.Sign1Message
-	if err := msg.UnmarshalCBOR(raw); err != nil {
-		return Badge{}, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	kid, _ := msg.Headers.Protected[cose.HeaderLabelKeyID].([]byte)
-	if string(kid) != string(c.kid[:]) {
-		return Badge{}, ErrForged
-	}
-	if err := msg.Verify(nil, c.verifier); err != nil {
-		return Badge{}, ErrForged
+	payload, err := c.Open(raw)
+	if err != nil {
+		return Badge{}, err
 	}
 	var b Badge
 	dec, _ := cbor.DecOptions{DupMapKey: cbor.DupMapKeyEnforcedAPF, MaxMapPairs: 16, MaxNestedLevels: 4}.DecMode()
-	if err := dec.Unmarshal(msg.Payload, &b); err != nil {
+	if err := dec.Unmarshal(payload, &b); err != nil {
 		return Badge{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	if b.DelegationID == "" {

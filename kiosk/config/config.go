@@ -11,16 +11,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/privacy/loopback"
+	"github.com/scuola/kiosk/scanner"
 	"github.com/scuola/kiosk/verify"
-	"github.com/scuola/kiosk/verify/calendar"
 )
 
 // Reference is the documented configuration with every default.
@@ -31,153 +34,118 @@ var Reference string
 // MaxFileLen bounds a configuration file.
 const MaxFileLen = 1 << 20
 
-// Config is the validated configuration.
+// ByFile reports whether the school's data (classes, delegations) is in
+// the file; otherwise the kiosk takes it from the school office it is
+// paired with.
+func (c *Config) ByFile() bool { return len(c.Classes) > 0 || len(c.Delegations) > 0 }
+
+// Config is the validated configuration. The file is decoded straight into
+// these types (the TOML library decodes durations, and the days, levels and
+// languages decode themselves); each section then checks its own values.
 type Config struct {
-	School      School
-	Classes     []school.Class
-	Rules       school.Rules
-	Delegations []Delegation
-	Badges      Badges
-	Camera      Camera
-	GPIO        GPIO
-	Audio       Audio
-	Display     Display
-	DataDir     string
-	Gateway     Gateway
-	Mode        verify.Mode
-	MaxDataAge  time.Duration
-	// InactivityLock is how long the kiosk stays unlocked without activity.
-	InactivityLock time.Duration
-	// Discreet: one soft tone for every result, revoked shown as not valid.
-	Discreet bool
-	// MaxUnconfirmed is how long the clock is believed after its last
-	// confirmation (kiosk/clock).
-	MaxUnconfirmed time.Duration
+	School       School              `toml:"school"`
+	Classes      []school.Class      `toml:"classes"`
+	RuleSets     []school.RuleSet    `toml:"rule_sets"`
+	Delegations  []school.Delegation `toml:"delegations"`
+	Badges       Badges              `toml:"badges"`
+	Camera       Camera              `toml:"camera"`
+	GPIO         GPIO                `toml:"gpio"`
+	Audio        Audio               `toml:"audio"`
+	Display      Display             `toml:"display"`
+	Data         Data                `toml:"data"`
+	Gateway      Gateway             `toml:"gateway"`
+	Verification Verification        `toml:"verification"`
+	Session      Session             `toml:"session"`
+	Clock        Clock               `toml:"clock"`
+	Office       Office              `toml:"office"`
+
+	// Rules are the rule sets that apply: the file's, or without any the
+	// built-in ones (school.DefaultRuleSets).
+	Rules school.Rules `toml:"-"`
 }
 
 // School identifies the school.
 type School struct {
-	Code, Name, Lang string
-}
-
-// Delegation is one delegate's written delegation (Allegato A).
-type Delegation struct {
-	ID, Name, Role string
-	ValidUntil     calendar.Day
-	Revoked        bool
+	Code string    `toml:"code"`
+	Name string    `toml:"name"`
+	Lang lang.Lang `toml:"lang"`
 }
 
 // Badges locates the school's badge certificate and key.
-type Badges struct{ Cert, Key string }
+type Badges struct {
+	Cert string `toml:"cert"`
+	Key  string `toml:"key"`
+}
 
 // Camera is the video source, and the handheld scanner if any.
 type Camera struct {
-	Device             string
-	Width, Height, FPS int
-	HID, HIDKeymap     string
+	Device    string `toml:"device"`
+	Width     int    `toml:"width"`
+	Height    int    `toml:"height"`
+	FPS       int    `toml:"fps"`
+	HID       string `toml:"hid"`
+	HIDKeymap string `toml:"hid_keymap"`
 }
 
 // GPIO is the light's wiring.
 type GPIO struct {
-	Enabled           bool
-	Chip              string
-	Green, Red, Amber int // Amber -1: none
-	Checked           int // the pupils' "checked" light; -1: none
-	ActiveLow         bool
+	Enabled   bool   `toml:"enabled"`
+	Chip      string `toml:"chip"`
+	Green     int    `toml:"green"`
+	Red       int    `toml:"red"`
+	Amber     int    `toml:"amber"`   // -1: none
+	Checked   int    `toml:"checked"` // the pupils' "checked" light; -1: none
+	ActiveLow bool   `toml:"active_low"`
 }
 
 // Audio switches the tones.
-type Audio struct{ Enabled bool }
+type Audio struct {
+	Enabled bool `toml:"enabled"`
+}
 
 // Display is the screen's page.
 type Display struct {
-	Address string
-	Show    time.Duration
+	Address string        `toml:"address"`
+	Show    time.Duration `toml:"show"`
+}
+
+// Data is where the kiosk keeps its verification data and counts.
+type Data struct {
+	Dir string `toml:"dir"`
 }
 
 // Gateway is where verification data comes from.
 type Gateway struct {
-	URL, CA string
-	Refresh time.Duration
+	URL     string        `toml:"url"`
+	CA      string        `toml:"ca"`
+	Refresh time.Duration `toml:"refresh"`
 }
 
-// file mirrors the TOML layout; Load converts and validates it.
-type file struct {
-	School struct {
-		Code string `toml:"code"`
-		Name string `toml:"name"`
-		Lang string `toml:"lang"`
-	} `toml:"school"`
-	Classes []struct {
-		Name        string      `toml:"name"`
-		Level       string      `toml:"level"`
-		Enrolled    int         `toml:"enrolled"`
-		Cases       []time.Time `toml:"cases"`
-		VerifyUntil *time.Time  `toml:"verify_until"`
-	} `toml:"classes"`
-	RuleSets []struct {
-		Name           string    `toml:"name"`
-		From           time.Time `toml:"from"`
-		EpisodeGapDays int       `toml:"episode_gap_days"`
-		Levels         map[string]struct {
-			Threshold int `toml:"threshold"`
-			Days      int `toml:"days"`
-		} `toml:"levels"`
-	} `toml:"rule_sets"`
-	Delegations []struct {
-		ID         string    `toml:"id"`
-		Name       string    `toml:"name"`
-		Role       string    `toml:"role"`
-		ValidUntil time.Time `toml:"valid_until"`
-		Revoked    bool      `toml:"revoked"`
-	} `toml:"delegations"`
-	Badges struct {
-		Cert string `toml:"cert"`
-		Key  string `toml:"key"`
-	} `toml:"badges"`
-	Camera struct {
-		Device string `toml:"device"`
-		Width  int    `toml:"width"`
-		Height int    `toml:"height"`
-		FPS    int    `toml:"fps"`
-		HID    string `toml:"hid"`
-		Keymap string `toml:"hid_keymap"`
-	} `toml:"camera"`
-	GPIO struct {
-		Enabled   bool   `toml:"enabled"`
-		Chip      string `toml:"chip"`
-		Green     int    `toml:"green"`
-		Red       int    `toml:"red"`
-		Amber     int    `toml:"amber"`
-		Checked   int    `toml:"checked"`
-		ActiveLow bool   `toml:"active_low"`
-	} `toml:"gpio"`
-	Audio struct {
-		Enabled bool `toml:"enabled"`
-	} `toml:"audio"`
-	Display struct {
-		Address string `toml:"address"`
-		Show    string `toml:"show"`
-	} `toml:"display"`
-	Data struct {
-		Dir string `toml:"dir"`
-	} `toml:"data"`
-	Gateway struct {
-		URL     string `toml:"url"`
-		CA      string `toml:"ca"`
-		Refresh string `toml:"refresh"`
-	} `toml:"gateway"`
-	Verification struct {
-		Mode       string `toml:"mode"`
-		MaxDataAge string `toml:"max_data_age"`
-	} `toml:"verification"`
-	Session struct {
-		InactivityLock string `toml:"inactivity_lock"`
-		Discreet       bool   `toml:"discreet"`
-	} `toml:"session"`
-	Clock struct {
-		MaxUnconfirmed string `toml:"max_unconfirmed"`
-	} `toml:"clock"`
+// Verification is how certificates are judged.
+type Verification struct {
+	Mode       verify.Mode   `toml:"mode"`
+	MaxDataAge time.Duration `toml:"max_data_age"`
+}
+
+// Session is the entrance session's behaviour.
+type Session struct {
+	// InactivityLock is how long the kiosk stays unlocked without activity.
+	InactivityLock time.Duration `toml:"inactivity_lock"`
+	// Discreet: one soft tone for every result, revoked shown as not valid.
+	Discreet bool `toml:"discreet"`
+}
+
+// Office is how the kiosk names itself to the school office it pairs
+// with (kiosk/link).
+type Office struct {
+	Name     string `toml:"name"`     // "" for the machine's host name
+	Entrance string `toml:"entrance"` // which door, for the office's list
+}
+
+// Clock is how long the clock is believed after its last confirmation
+// (kiosk/clock).
+type Clock struct {
+	MaxUnconfirmed time.Duration `toml:"max_unconfirmed"`
 }
 
 // Default is the configuration with no file: the reference's values.
@@ -212,24 +180,27 @@ func Load(path string) (*Config, error) {
 
 // Parse reads a configuration document over the defaults.
 func Parse(doc string) (*Config, error) {
-	var f file
-	if _, err := toml.Decode(Reference, &f); err != nil {
+	var c Config
+	if _, err := toml.Decode(Reference, &c); err != nil {
 		return nil, fmt.Errorf("reference configuration: %w", err)
 	}
-	return decode(doc, &f)
+	return decode(doc, &c)
 }
 
 // parse reads a document with no defaults under it (for the reference).
 func parse(doc string) (*Config, error) {
-	var f file
-	return decode(doc, &f)
+	var c Config
+	return decode(doc, &c)
 }
 
-func decode(doc string, f *file) (*Config, error) {
-	md, err := toml.Decode(doc, f)
+func decode(doc string, c *Config) (*Config, error) {
+	md, err := toml.Decode(doc, c)
 	if err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
+			if perr.LastKey != "" {
+				return nil, fmt.Errorf("%s: %s (line %d)", perr.LastKey, perr.Message, perr.Position.Line)
+			}
 			return nil, fmt.Errorf("line %d: %s", perr.Position.Line, perr.Message)
 		}
 		return nil, err
@@ -241,173 +212,141 @@ func decode(doc string, f *file) (*Config, error) {
 		}
 		return nil, fmt.Errorf("unknown key %s", strings.Join(keys, ", "))
 	}
-	return f.validate()
-}
-
-// keyError names the key that is wrong.
-func keyError(key, format string, args ...any) error {
-	return fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...))
-}
-
-// day is the calendar day a TOML local date names.
-func day(d time.Time) calendar.Day { return calendar.Date(d.Date()) }
-
-func duration(key, s string, min time.Duration) (time.Duration, error) {
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, keyError(key, "%q is not a duration (like 90s, 10m, 24h)", s)
-	}
-	if d < min {
-		return 0, keyError(key, "%s is shorter than the minimum %s", d, min)
-	}
-	return d, nil
-}
-
-func (f *file) validate() (*Config, error) {
-	c := &Config{School: School{Code: f.School.Code, Name: f.School.Name, Lang: f.School.Lang}}
-	if c.School.Lang != "it" && c.School.Lang != "en" {
-		return nil, keyError("school.lang", "%q is not a supported language (it, en)", c.School.Lang)
-	}
-	names := map[string]bool{}
-	for i, fc := range f.Classes {
-		key := fmt.Sprintf("classes[%d]", i)
-		if fc.Name == "" {
-			return nil, keyError(key+".name", "missing")
-		}
-		if names[fc.Name] {
-			return nil, keyError(key+".name", "class %q is listed twice", fc.Name)
-		}
-		names[fc.Name] = true
-		level, err := school.ParseLevel(fc.Level)
-		if err != nil {
-			return nil, keyError(key+".level", "%v", err)
-		}
-		if fc.Enrolled < 0 || fc.Enrolled > 100 {
-			return nil, keyError(key+".enrolled", "%d is not a number of pupils in a class (0…100)", fc.Enrolled)
-		}
-		cl := school.Class{Name: fc.Name, Level: level, Enrolled: fc.Enrolled}
-		for _, d := range fc.Cases {
-			cl.Cases = append(cl.Cases, day(d))
-		}
-		if fc.VerifyUntil != nil {
-			u := day(*fc.VerifyUntil)
-			cl.VerifyUntil = &u
-		}
-		c.Classes = append(c.Classes, cl)
-	}
-	sets := school.DefaultRuleSets()
-	if len(f.RuleSets) > 0 {
-		sets = nil
-		for i, fr := range f.RuleSets {
-			key := fmt.Sprintf("rule_sets[%d]", i)
-			rs := school.RuleSet{Name: fr.Name, From: day(fr.From), EpisodeGapDays: fr.EpisodeGapDays, Levels: map[school.Level]school.LevelRule{}}
-			if rs.Name == "" {
-				return nil, keyError(key+".name", "missing")
-			}
-			for name, lr := range fr.Levels {
-				level, err := school.ParseLevel(name)
-				if err != nil {
-					return nil, keyError(key+".levels", "%v", err)
-				}
-				if lr.Threshold < 0 || lr.Days < 0 || lr.Days > 60 {
-					return nil, keyError(key+".levels."+name, "threshold and days must be 0 or more (days at most 60)")
-				}
-				rs.Levels[level] = school.LevelRule{Threshold: lr.Threshold, Days: lr.Days}
-			}
-			sets = append(sets, rs)
-		}
-	}
-	rules, err := school.NewRules(sets)
-	if err != nil {
-		return nil, keyError("rule_sets", "%v", err)
-	}
-	c.Rules = rules
-	ids := map[string]bool{}
-	for i, fd := range f.Delegations {
-		key := fmt.Sprintf("delegations[%d]", i)
-		if fd.ID == "" || fd.Name == "" {
-			return nil, keyError(key, "id and name are required")
-		}
-		if ids[fd.ID] {
-			return nil, keyError(key+".id", "delegation %q is listed twice", fd.ID)
-		}
-		ids[fd.ID] = true
-		if fd.ValidUntil.IsZero() {
-			return nil, keyError(key+".valid_until", "missing: a delegation is valid until a date")
-		}
-		c.Delegations = append(c.Delegations, Delegation{ID: fd.ID, Name: fd.Name, Role: fd.Role, ValidUntil: day(fd.ValidUntil), Revoked: fd.Revoked})
-	}
-	c.Badges = Badges{Cert: f.Badges.Cert, Key: f.Badges.Key}
-
-	c.Camera = Camera{Device: f.Camera.Device, Width: f.Camera.Width, Height: f.Camera.Height, FPS: f.Camera.FPS,
-		HID: f.Camera.HID, HIDKeymap: f.Camera.Keymap}
-	if c.Camera.HIDKeymap != "us" && c.Camera.HIDKeymap != "it" {
-		return nil, keyError("camera.hid_keymap", "%q is not a known layout (us, it)", c.Camera.HIDKeymap)
-	}
-	if c.Camera.Device == "" {
-		return nil, keyError("camera.device", "empty (use \"auto\")")
-	}
-	if c.Camera.Width < 160 || c.Camera.Width > 4096 || c.Camera.Height < 120 || c.Camera.Height > 4096 {
-		return nil, keyError("camera.width/height", "%d×%d is not a camera size (160×120 … 4096×4096)", c.Camera.Width, c.Camera.Height)
-	}
-	if c.Camera.FPS < 1 || c.Camera.FPS > 60 {
-		return nil, keyError("camera.fps", "%d is outside 1…60", c.Camera.FPS)
-	}
-
-	c.GPIO = GPIO{Enabled: f.GPIO.Enabled, Chip: f.GPIO.Chip, Green: f.GPIO.Green, Red: f.GPIO.Red, Amber: f.GPIO.Amber, Checked: f.GPIO.Checked, ActiveLow: f.GPIO.ActiveLow}
-	for key, v := range map[string]int{"gpio.green": c.GPIO.Green, "gpio.red": c.GPIO.Red} {
-		if v < 0 || v > 511 {
-			return nil, keyError(key, "line %d is outside 0…511", v)
-		}
-	}
-	if c.GPIO.Amber < -1 || c.GPIO.Amber > 511 {
-		return nil, keyError("gpio.amber", "line %d is outside -1 (none) … 511", c.GPIO.Amber)
-	}
-	if c.GPIO.Checked < -1 || c.GPIO.Checked > 511 {
-		return nil, keyError("gpio.checked", "line %d is outside -1 (none) … 511", c.GPIO.Checked)
-	}
-	if c.GPIO.Checked >= 0 && (c.GPIO.Checked == c.GPIO.Green || c.GPIO.Checked == c.GPIO.Red || c.GPIO.Checked == c.GPIO.Amber) {
-		return nil, keyError("gpio.checked", "line %d is also another light's line", c.GPIO.Checked)
-	}
-	if c.GPIO.Green == c.GPIO.Red || c.GPIO.Amber == c.GPIO.Green || c.GPIO.Amber == c.GPIO.Red {
-		return nil, keyError("gpio", "green, red and amber must be different lines")
-	}
-	c.Audio = Audio{Enabled: f.Audio.Enabled}
-
-	c.Display.Address = f.Display.Address
-	if _, err := loopback.ListenAddress(c.Display.Address); err != nil {
-		return nil, keyError("display.address", "%v: the screen shows pupils' names and is served on this machine only", err)
-	}
-	if c.Display.Show, err = duration("display.show", f.Display.Show, time.Second); err != nil {
-		return nil, err
-	}
-	if c.Display.Show > 30*time.Second {
-		return nil, keyError("display.show", "%s is too long to keep a pupil's name on screen (at most 30s)", c.Display.Show)
-	}
-	if c.DataDir = f.Data.Dir; c.DataDir == "" {
-		return nil, keyError("data.dir", "empty")
-	}
-	c.Gateway = Gateway{URL: f.Gateway.URL, CA: f.Gateway.CA}
-	if c.Gateway.URL != "" {
-		if err := loopback.CheckURL(c.Gateway.URL); err != nil {
-			return nil, keyError("gateway.url", "%v", err)
-		}
-	}
-	if c.Gateway.Refresh, err = duration("gateway.refresh", f.Gateway.Refresh, time.Minute); err != nil {
-		return nil, err
-	}
-	if c.Mode, err = verify.ParseMode(f.Verification.Mode); err != nil {
-		return nil, keyError("verification.mode", "%v", err)
-	}
-	if c.MaxDataAge, err = duration("verification.max_data_age", f.Verification.MaxDataAge, time.Hour); err != nil {
-		return nil, err
-	}
-	if c.InactivityLock, err = duration("session.inactivity_lock", f.Session.InactivityLock, 30*time.Second); err != nil {
-		return nil, err
-	}
-	c.Discreet = f.Session.Discreet
-	if c.MaxUnconfirmed, err = duration("clock.max_unconfirmed", f.Clock.MaxUnconfirmed, time.Hour); err != nil {
+	if err := c.validate(); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
+
+// atLeast checks a duration's lower bound.
+func atLeast(key string, d, min time.Duration) error {
+	if d < min {
+		return sectionError(key, "%s is shorter than the minimum %s", d, min)
+	}
+	return nil
+}
+
+// validate checks every section where it is defined, and prefixes the
+// section's key to what it reports.
+func (c *Config) validate() error {
+	if err := school.CheckClasses(c.Classes); err != nil {
+		return fmt.Errorf("classes%w", err)
+	}
+	sets := c.RuleSets
+	if len(sets) == 0 {
+		sets = school.DefaultRuleSets()
+	}
+	rules, err := school.NewRules(sets)
+	if err != nil {
+		return fmt.Errorf("rule_sets%w", err)
+	}
+	c.Rules = rules
+	if err := school.CheckDelegations(c.Delegations); err != nil {
+		return fmt.Errorf("delegations%w", err)
+	}
+	for _, s := range []struct {
+		key     string
+		section interface{ validate() error }
+	}{
+		{"camera", c.Camera}, {"gpio", c.GPIO}, {"display", c.Display}, {"data", c.Data},
+		{"gateway", c.Gateway}, {"verification", c.Verification}, {"session", c.Session}, {"clock", c.Clock}, {"office", c.Office},
+	} {
+		if err := s.section.validate(); err != nil {
+			return fmt.Errorf("%s%w", s.key, err)
+		}
+	}
+	return nil
+}
+
+// sectionError is an error of one section; its key is appended to the
+// section's by validate ("camera" + ".fps: …").
+func sectionError(key, format string, args ...any) error {
+	return fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...))
+}
+
+func (c Camera) validate() error {
+	if _, ok := scanner.Keymaps[c.HIDKeymap]; !ok {
+		names := slices.Sorted(maps.Keys(scanner.Keymaps))
+		return sectionError(".hid_keymap", "%q is not a known layout (%s)", c.HIDKeymap, strings.Join(names, ", "))
+	}
+	if c.Device == "" {
+		return sectionError(".device", "empty (use \"auto\")")
+	}
+	if c.Width < 160 || c.Width > 4096 || c.Height < 120 || c.Height > 4096 {
+		return sectionError(".width/height", "%d×%d is not a camera size (160×120 … 4096×4096)", c.Width, c.Height)
+	}
+	if c.FPS < 1 || c.FPS > 60 {
+		return sectionError(".fps", "%d is outside 1…60", c.FPS)
+	}
+	return nil
+}
+
+func (g GPIO) validate() error {
+	for key, v := range map[string]int{".green": g.Green, ".red": g.Red} {
+		if v < 0 || v > 511 {
+			return sectionError(key, "line %d is outside 0…511", v)
+		}
+	}
+	if g.Amber < -1 || g.Amber > 511 {
+		return sectionError(".amber", "line %d is outside -1 (none) … 511", g.Amber)
+	}
+	if g.Checked < -1 || g.Checked > 511 {
+		return sectionError(".checked", "line %d is outside -1 (none) … 511", g.Checked)
+	}
+	if g.Checked >= 0 && (g.Checked == g.Green || g.Checked == g.Red || g.Checked == g.Amber) {
+		return sectionError(".checked", "line %d is also another light's line", g.Checked)
+	}
+	if g.Green == g.Red || g.Amber == g.Green || g.Amber == g.Red {
+		return sectionError("", "green, red and amber must be different lines")
+	}
+	return nil
+}
+
+func (d Display) validate() error {
+	if _, err := loopback.ListenAddress(d.Address); err != nil {
+		return sectionError(".address", "%v: the screen shows pupils' names and is served on this machine only", err)
+	}
+	if err := atLeast(".show", d.Show, time.Second); err != nil {
+		return err
+	}
+	if d.Show > 30*time.Second {
+		return sectionError(".show", "%s is too long to keep a pupil's name on screen (at most 30s)", d.Show)
+	}
+	return nil
+}
+
+func (d Data) validate() error {
+	if d.Dir == "" {
+		return sectionError(".dir", "empty")
+	}
+	return nil
+}
+
+func (g Gateway) validate() error {
+	if g.URL != "" {
+		if err := loopback.CheckURL(g.URL); err != nil {
+			return sectionError(".url", "%v", err)
+		}
+	}
+	return atLeast(".refresh", g.Refresh, time.Minute)
+}
+
+func (v Verification) validate() error {
+	if _, err := verify.ParseMode(string(v.Mode)); err != nil {
+		return sectionError(".mode", "%v", err)
+	}
+	return atLeast(".max_data_age", v.MaxDataAge, time.Hour)
+}
+
+func (s Session) validate() error {
+	return atLeast(".inactivity_lock", s.InactivityLock, 30*time.Second)
+}
+
+func (o Office) validate() error {
+	if len(o.Name) > 64 || len(o.Entrance) > 64 {
+		return sectionError("", "name and entrance are at most 64 characters")
+	}
+	return nil
+}
+
+func (c Clock) validate() error { return atLeast(".max_unconfirmed", c.MaxUnconfirmed, time.Hour) }

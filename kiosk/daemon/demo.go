@@ -16,6 +16,7 @@ import (
 	"github.com/scuola/kiosk/hardware/sim"
 	"github.com/scuola/kiosk/kiosk"
 	"github.com/scuola/kiosk/kiosk/badge"
+	"github.com/scuola/kiosk/kiosk/clock"
 	"github.com/scuola/kiosk/kiosk/config"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/scanner/cv"
@@ -101,8 +102,8 @@ func Demo(ctx context.Context, o DemoOptions) error {
 	today := calendar.Of(now)
 	until := today + 2
 	cfg.Classes = []school.Class{{Name: "3A", Level: school.Primaria, Enrolled: 22, VerifyUntil: &until}}
-	cfg.Delegations = []config.Delegation{{ID: demoDelegationID, Name: "Maria Bianchi", Role: "collaboratrice scolastica", ValidUntil: today + 365}}
-	cfg.DataDir = filepath.Join(dir, "data")
+	cfg.Delegations = []school.Delegation{{ID: demoDelegationID, Name: "Maria Bianchi", Role: "collaboratrice scolastica", ValidUntil: today + 365}}
+	cfg.Data.Dir = filepath.Join(dir, "data")
 	cfg.Display.Address = o.Addr
 	cfg.Gateway.URL = ""
 
@@ -120,16 +121,19 @@ func Demo(ctx context.Context, o DemoOptions) error {
 		defer cancel()
 	}
 	return Run(ctx, cfg, Options{
-		Log:     o.Log,
-		Echo:    o.Out,
-		Source:  src,
-		Texts:   nil,
-		Light:   sim.NewLight(o.Out, cfg.Display.Show),
-		Tone:    sim.NewTone(o.Out),
-		Trust:   world.trust,
-		Badges:  world.badges,
-		Ready:   o.Ready,
-		Latency: o.Latency,
+		Log:    o.Log,
+		Echo:   o.Out,
+		Source: src,
+		Texts:  nil,
+		Light:  sim.NewLight(o.Out, cfg.Display.Show),
+		Tone:   sim.NewTone(o.Out),
+		Trust:  world.trust,
+		Badges: world.badges,
+		// The demo's certificates are issued against this machine's clock,
+		// whatever it says; a real kiosk waits until its clock is confirmed.
+		ClockSync: clock.Assumed{},
+		Ready:     o.Ready,
+		Latency:   o.Latency,
 	})
 }
 

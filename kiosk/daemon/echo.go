@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/scuola/kiosk/kiosk"
+	"github.com/scuola/kiosk/kiosk/lang"
 )
 
 // echo prints what the screen shows, one line per change, for a person
@@ -14,39 +15,41 @@ import (
 type echo struct {
 	next kiosk.Display
 	w    io.Writer
+	l    lang.Lang
 	last string
 }
 
-func withEcho(d kiosk.Display, w io.Writer) kiosk.Display {
+func withEcho(d kiosk.Display, w io.Writer, l lang.Lang) kiosk.Display {
 	if w == nil {
 		return d
 	}
-	return &echo{next: d, w: w}
+	return &echo{next: d, w: w, l: l}
 }
 
-var stateWords = map[kiosk.State]string{
-	kiosk.StateLocked:      "bloccato",
-	kiosk.StateChooseClass: "scelta della classe",
-	kiosk.StateReady:       "pronto",
+var stateWords = map[kiosk.State]lang.Key{
+	kiosk.StateLocked:      lang.EchoLocked,
+	kiosk.StateChooseClass: lang.EchoChoose,
+	kiosk.StateReady:       lang.EchoReady,
 }
 
 func (e *echo) Publish(sc kiosk.Screen) {
 	e.next.Publish(sc)
 	var b strings.Builder
+	b.WriteString(e.l.Text(lang.EchoScreen) + ": ")
 	if r := sc.Result; sc.State == kiosk.StateResult && r != nil {
-		verdict := "NON AMMESSO"
+		verdict := e.l.Text("screen.deny")
 		if r.Admit {
-			verdict = "AMMESSO"
+			verdict = e.l.Text("screen.admit")
 		}
-		fmt.Fprintf(&b, "schermo: %s — %s", verdict, r.Reason)
+		fmt.Fprintf(&b, "%s — %s", verdict, r.Reason)
 	} else {
-		fmt.Fprintf(&b, "schermo: %s", stateWords[sc.State])
+		b.WriteString(e.l.Text(stateWords[sc.State]))
 	}
 	if c := sc.Class; c != nil {
-		fmt.Fprintf(&b, " [classe %s: %d ammessi, %d non ammessi su %d]", c.Name, c.Admitted, c.Refused, c.Enrolled)
+		fmt.Fprintf(&b, " [%s]", e.l.Format(lang.EchoClass, c.Name, c.Admitted, c.Refused, c.Enrolled))
 	}
 	if sc.Operator != nil && sc.State != kiosk.StateResult {
-		fmt.Fprintf(&b, " [operatore: %s]", sc.Operator.Name)
+		fmt.Fprintf(&b, " [%s]", e.l.Format(lang.EchoOperator, sc.Operator.Name))
 	}
 	if sc.Notice != "" {
 		fmt.Fprintf(&b, " — %s", sc.Notice)

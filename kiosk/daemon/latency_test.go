@@ -12,6 +12,7 @@ import (
 	"github.com/scuola/kiosk/hardware/sim"
 	"github.com/scuola/kiosk/kiosk"
 	"github.com/scuola/kiosk/kiosk/badge"
+	"github.com/scuola/kiosk/kiosk/clock"
 	"github.com/scuola/kiosk/kiosk/config"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/scanner"
@@ -99,24 +100,31 @@ func runLatencyRig(t testing.TB, n int) (p50, p99 time.Duration, count int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Default()
-	until := today + 3
-	cfg.Classes = []school.Class{{Name: "3A", Level: school.Primaria, Enrolled: 25, VerifyUntil: &until}}
-	cfg.Delegations = []config.Delegation{{ID: "D-1", Name: "Maria Bianchi", ValidUntil: today + 30}}
-	cfg.DataDir = t.TempDir()
-	cfg.Display.Address = "127.0.0.1:0"
-	cfg.Audio.Enabled = false
+	cfg := rigConfig(today, t.TempDir())
 
 	lat := &kiosk.Latency{}
 	cam := &pacedCamera{frames: frames, interval: time.Second / 30, pool: scanner.NewFramePool(3)}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(frames)+15)*cam.interval)
 	defer cancel()
 	err = Run(ctx, cfg, Options{Source: cam, Light: sim.NewLight(io.Discard, 0), Tone: sim.NewTone(io.Discard),
-		Trust: staticTrust{set.Verifier()}, Badges: checker, Latency: lat})
+		Trust: staticTrust{set.Verifier()}, Badges: checker, Latency: lat, ClockSync: clock.Assumed{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return lat.Quantiles()
+}
+
+// rigConfig is the rigs' school: class 3A under daily verification, the
+// delegation D-1 of Maria Bianchi, the screen on any free port, no sound.
+func rigConfig(today calendar.Day, dataDir string) *config.Config {
+	cfg := config.Default()
+	until := today + 3
+	cfg.Classes = []school.Class{{Name: "3A", Level: school.Primaria, Enrolled: 25, VerifyUntil: &until}}
+	cfg.Delegations = []school.Delegation{{ID: "D-1", Name: "Maria Bianchi", ValidUntil: today + 30}}
+	cfg.Data.Dir = dataDir
+	cfg.Display.Address = "127.0.0.1:0"
+	cfg.Audio.Enabled = false
+	return cfg
 }
 
 // staticTrust is trust data that never goes stale.

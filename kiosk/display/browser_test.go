@@ -1,7 +1,6 @@
 package display
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/scuola/kiosk/kiosk"
 	"github.com/scuola/kiosk/privacy"
+	"github.com/scuola/kiosk/testdata/syncbuf"
 )
 
 // chromium is Debian's Chromium, which scripts/test installs.
@@ -186,24 +186,6 @@ func colour(css string) string {
 	return css
 }
 
-// syncBuffer is a log destination the server and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestScreenInChromium shows every state in a real Chromium at 7" and 10"
 // sizes, reads what a person would see, touches the buttons, and plays a
 // foreign site and a rebound DNS name against the server. Screenshots go to
@@ -211,7 +193,7 @@ func (s *syncBuffer) String() string {
 func TestScreenInChromium(t *testing.T) {
 	start := time.Now()
 	ctx := startChromium(t)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	srv, base, stopServer := startServer(t, Config{
 		Heartbeat: 300 * time.Millisecond,
 		Logger:    slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -326,8 +308,15 @@ func TestScreenInChromium(t *testing.T) {
 		wantText(t, s, "Dati di verifica non aggiornati", "Inquadrare il QR del certificato")
 	})
 
-	t.Run("camera-unplugged", func(t *testing.T) {
+	t.Run("office-data-old", func(t *testing.T) {
 		sc := testScreen(9, kiosk.StateReady)
+		sc.Office = &kiosk.Health{Message: "Dati scuola del 07:45 15/02: segreteria irraggiungibile"}
+		s := st.show(t, "office-data-old", sc)
+		wantText(t, s, "Dati scuola del 07:45 15/02: segreteria irraggiungibile", "Inquadrare il QR del certificato")
+	})
+
+	t.Run("camera-unplugged", func(t *testing.T) {
+		sc := testScreen(10, kiosk.StateReady)
 		sc.Camera = kiosk.Health{Message: "Telecamera scollegata"}
 		sc.Notice = "La telecamera è scollegata: ricollegarla per continuare"
 		s := st.show(t, "camera-unplugged", sc)
@@ -338,7 +327,7 @@ func TestScreenInChromium(t *testing.T) {
 		if c := st.touch(t, "#lang"); c != (kiosk.Command{Kind: kiosk.CommandLang, Lang: "en"}) {
 			t.Errorf("the language toggle sent %+v", c)
 		}
-		sc := resultScreen(10, true, "Valid certificate", privacy.NewPerson("Rossi", "Mario", "2012"), time.Now().Add(time.Minute))
+		sc := resultScreen(11, true, "Valid certificate", privacy.NewPerson("Rossi", "Mario", "2012"), time.Now().Add(time.Minute))
 		sc.Lang = "en"
 		sc.Camera = kiosk.Health{}
 		s := st.show(t, "english", sc)
@@ -360,9 +349,9 @@ func TestScreenInChromium(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
 			t.Fatal(err)
 		}
-		s := st.show(t, "result-admitted-1280x800", resultScreen(11, true, "Certificato valido", privacy.NewPerson("Rossi", "Mario", "2012-03-07"), time.Now().Add(time.Minute)))
+		s := st.show(t, "result-admitted-1280x800", resultScreen(12, true, "Certificato valido", privacy.NewPerson("Rossi", "Mario", "2012-03-07"), time.Now().Add(time.Minute)))
 		wantText(t, s, "✔ AMMESSO", "Rossi Mario", "Data di nascita 07/03/2012")
-		st.show(t, "choose-class-1280x800", testScreen(12, kiosk.StateChooseClass))
+		st.show(t, "choose-class-1280x800", testScreen(13, kiosk.StateChooseClass))
 	})
 
 	t.Run("stores-nothing", func(t *testing.T) {

@@ -63,10 +63,11 @@ type personMessage struct {
 }
 
 type healthMessage struct {
-	TrustData partMessage `json:"trustData"`
-	Camera    partMessage `json:"camera"`
-	Audio     partMessage `json:"audio"`
-	Light     partMessage `json:"light"`
+	TrustData partMessage  `json:"trustData"`
+	Camera    partMessage  `json:"camera"`
+	Audio     partMessage  `json:"audio"`
+	Light     partMessage  `json:"light"`
+	Office    *partMessage `json:"office,omitempty"`
 }
 
 type partMessage struct {
@@ -97,6 +98,10 @@ func encodeScreen(sc kiosk.Screen, now time.Time) ([]byte, error) {
 			Audio:     partMessage(sc.Audio),
 			Light:     partMessage(sc.Light),
 		},
+	}
+	if sc.Office != nil {
+		o := partMessage(*sc.Office)
+		m.Health.Office = &o
 	}
 	if op := sc.Operator; op != nil {
 		m.Operator = &operatorMessage{Name: op.Name, Role: op.Role}

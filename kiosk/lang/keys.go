@@ -27,7 +27,98 @@ const (
 	ClockUntrusted       Key = "clock.untrusted"        // the verdict's reason
 	ClockUntrustedStatus Key = "clock.untrusted_status" // the status bar
 
+	// The demo's terminal echo of the screen, one line per change.
+	EchoScreen   Key = "echo.screen"   // the line's start
+	EchoLocked   Key = "echo.locked"   // the states
+	EchoChoose   Key = "echo.choose"   //
+	EchoReady    Key = "echo.ready"    //
+	EchoClass    Key = "echo.class"    // {0} class, {1} admitted, {2} refused, {3} enrolled
+	EchoOperator Key = "echo.operator" // {0} the delegate's name
+
+	// Pairing with the school office (kiosk/link).
+	PairStarted    Key = "pair.started"
+	PairDone       Key = "pair.done"
+	PairFailed     Key = "pair.failed"
+	PairAlready    Key = "pair.already"
+	PairNotHere    Key = "pair.not_here"
+	PairBadQR      Key = "pair.bad_qr"
+	OfficeUnpaired Key = "office.unpaired"
+	// The status bar's word on the school data from the office.
+	OfficeOK        Key = "office.ok"
+	OfficeOld       Key = "office.old" // {0} when the data was signed
+	OfficeNoData    Key = "office.no_data"
+	OfficeNotPaired Key = "office.not_paired"
+
 	CameraDown Key = "device.camera_down"
 	AudioDown  Key = "device.audio_down"
 	LightDown  Key = "device.light_down"
+)
+
+// school office: the texts of `kiosk office` that its Go code names; the
+// pages' own labels are keys under "office." that only the templates use
+// (kiosk/office checks that each exists).
+const (
+	OfficeLoginTitle       Key = "office.login.title"
+	OfficeSchoolTitle      Key = "office.school.title"
+	OfficeClassesTitle     Key = "office.classes.title"
+	OfficeImportTitle      Key = "office.import.title"
+	OfficeCasesTitle       Key = "office.cases.title"
+	OfficeMeasuresTitle    Key = "office.measures.title"
+	OfficeRulesTitle       Key = "office.rules.title"
+	OfficeDelegationsTitle Key = "office.delegations.title"
+	OfficeAuditTitle       Key = "office.audit.title"
+	OfficeErrorTitle       Key = "office.error.title"
+
+	OfficeLoginWrong   Key = "office.login.wrong"
+	OfficeLoginLimited Key = "office.login.limited"
+	OfficeCSRF         Key = "office.error.csrf"
+	OfficeForbidden    Key = "office.error.forbidden"
+	OfficeTooLarge     Key = "office.error.too_large"
+	OfficeInternal     Key = "office.error.internal"
+	OfficeNoBadge      Key = "office.error.no_badge"
+
+	OfficeFieldError Key = "office.field_error" // "{0}: {1}", the field and its problem
+	OfficeLineError  Key = "office.line_error"  // "line {0}: {1}"
+
+	OfficeFieldAccount     Key = "office.field.account"
+	OfficeFieldCode        Key = "office.field.code"
+	OfficeFieldSchoolName  Key = "office.field.school_name"
+	OfficeFieldAddress     Key = "office.field.address"
+	OfficeFieldClass       Key = "office.field.class"
+	OfficeFieldLevel       Key = "office.field.level"
+	OfficeFieldEnrolled    Key = "office.field.enrolled"
+	OfficeFieldFile        Key = "office.field.file"
+	OfficeFieldLine        Key = "office.field.line"
+	OfficeFieldCaseDay     Key = "office.field.case_day"
+	OfficeFieldDay         Key = "office.field.day"
+	OfficeFieldVerifyUntil Key = "office.field.verify_until"
+	OfficeFieldDelegate    Key = "office.field.delegate"
+	OfficeFieldRole        Key = "office.field.role"
+	OfficeFieldValidUntil  Key = "office.field.valid_until"
+	OfficeFieldRuleName    Key = "office.field.rule_name"
+	OfficeFieldFrom        Key = "office.field.from"
+	OfficeFieldEpisodeGap  Key = "office.field.episode_gap"
+	OfficeFieldWatchFrom   Key = "office.field.watch_from"
+	OfficeFieldWatchDays   Key = "office.field.watch_days"
+	OfficeFieldStrict      Key = "office.field.strict"
+	OfficeFieldStrictFrom  Key = "office.field.strict_from"
+	OfficeFieldStrictDays  Key = "office.field.strict_days"
+
+	OfficeErrRequired      Key = "office.err.required"
+	OfficeErrTooLong       Key = "office.err.too_long"
+	OfficeErrControl       Key = "office.err.control"
+	OfficeErrNumber        Key = "office.err.number"
+	OfficeErrDate          Key = "office.err.date"
+	OfficeErrDateRange     Key = "office.err.date_range"
+	OfficeErrLevel         Key = "office.err.level"
+	OfficeErrMeasure       Key = "office.err.measure"
+	OfficeErrCode          Key = "office.err.code"
+	OfficeErrExists        Key = "office.err.exists"
+	OfficeErrFromTaken     Key = "office.err.from_taken"
+	OfficeErrRevoked       Key = "office.err.revoked"
+	OfficeErrColumns       Key = "office.err.columns"
+	OfficeErrDuplicateLine Key = "office.err.duplicate_line"
+	OfficeErrCSVSize       Key = "office.err.csv_size"
+	OfficeErrCSVSyntax     Key = "office.err.csv_syntax"
+	OfficeErrCSVText       Key = "office.err.csv_text"
 )

@@ -12,6 +12,7 @@ package lang
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/scuola/kiosk/verify"
@@ -85,6 +86,17 @@ func (l Lang) Text(k Key) string {
 		return t
 	}
 	return string(k)
+}
+
+// Format is Text with its placeholders {0}, {1}, … replaced by args, in
+// the same form the screen page fills them, so that one table serves both
+// and a translation may put the values in its own order.
+func (l Lang) Format(k Key, args ...any) string {
+	t := l.Text(k)
+	for i, a := range args {
+		t = strings.ReplaceAll(t, "{"+strconv.Itoa(i)+"}", fmt.Sprint(a))
+	}
+	return t
 }
 
 // Reason returns the delegate's phrase for a verdict's reason.

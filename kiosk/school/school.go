@@ -11,6 +11,7 @@ package school
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 
@@ -46,27 +47,91 @@ func ParseLevel(s string) (Level, error) {
 // Class is one class of the school. Cases are the days positive cases among
 // its pupils (never staff) were found: dates only, nobody's name.
 type Class struct {
-	Name     string
-	Level    Level
-	Enrolled int
-	Cases    []calendar.Day
+	Name     string         `toml:"name" json:"name"`
+	Level    Level          `toml:"level" json:"level"`
+	Enrolled int            `toml:"enrolled" json:"enrolled"`
+	Cases    []calendar.Day `toml:"cases" json:"cases,omitempty"`
 	// VerifyUntil, when set, is the head teacher's own decision: the class
 	// is under daily verification up to that day included, whatever the
 	// rule set says (the informativa and the slides disagreed on the
 	// window; the head teacher decides).
-	VerifyUntil *calendar.Day
+	VerifyUntil *calendar.Day `toml:"verify_until" json:"verify_until,omitempty"`
+}
+
+// Delegation is one delegate's written delegation (Allegato A): who may
+// operate the school's kiosks, until when. A revoked one is kept, so that
+// its badge is refused by name.
+type Delegation struct {
+	ID         string       `toml:"id" json:"id"`
+	Name       string       `toml:"name" json:"name"`
+	Role       string       `toml:"role" json:"role,omitempty"`
+	ValidUntil calendar.Day `toml:"valid_until" json:"valid_until"`
+	Revoked    bool         `toml:"revoked" json:"revoked,omitempty"`
+}
+
+// CheckDelegations refuses a list a kiosk could not look badges up in; the
+// error starts with the delegation's index, "[1].id: …".
+func CheckDelegations(ds []Delegation) error {
+	ids := map[string]bool{}
+	for i, d := range ds {
+		switch {
+		case d.ID == "" || d.Name == "":
+			return fmt.Errorf("[%d]: id and name are required", i)
+		case ids[d.ID]:
+			return fmt.Errorf("[%d].id: delegation %q is listed twice", i, d.ID)
+		case d.ValidUntil == 0:
+			return fmt.Errorf("[%d].valid_until: missing: a delegation is valid until a date", i)
+		}
+		ids[d.ID] = true
+	}
+	return nil
+}
+
+// MaxEnrolled bounds a class's size: no Italian class has more pupils.
+const MaxEnrolled = 100
+
+// Check refuses a class a person could not have meant; the error names
+// the field.
+func (c *Class) Check() error {
+	if c.Name == "" {
+		return errors.New("name: missing")
+	}
+	if _, err := ParseLevel(string(c.Level)); err != nil {
+		return fmt.Errorf("level: %w", err)
+	}
+	if c.Enrolled < 0 || c.Enrolled > MaxEnrolled {
+		return fmt.Errorf("enrolled: %d is not a number of pupils in a class (0…%d)", c.Enrolled, MaxEnrolled)
+	}
+	return nil
+}
+
+// CheckClasses checks every class and that no name is used twice; the
+// error starts with the class's index, "[2].level: …".
+func CheckClasses(classes []Class) error {
+	names := map[string]bool{}
+	for i := range classes {
+		c := &classes[i]
+		if err := c.Check(); err != nil {
+			return fmt.Errorf("[%d].%w", i, err)
+		}
+		if names[c.Name] {
+			return fmt.Errorf("[%d].name: class %q is listed twice", i, c.Name)
+		}
+		names[c.Name] = true
+	}
+	return nil
 }
 
 // RuleSet is the law in force from a day on.
 type RuleSet struct {
-	Name string
-	From calendar.Day
+	Name string       `toml:"name"`
+	From calendar.Day `toml:"from"`
 	// EpisodeGapDays: a further case counts toward the same episode only if
 	// it is found within this many days of the previous one.
-	EpisodeGapDays int
+	EpisodeGapDays int `toml:"episode_gap_days"`
 	// Levels are the per-level rules; a level absent from the map has no
 	// measure under this rule set.
-	Levels map[Level]LevelRule
+	Levels map[Level]LevelRule `toml:"levels"`
 }
 
 // LevelRule is what the law sets for the classes of one level.
@@ -74,11 +139,11 @@ type LevelRule struct {
 	// Threshold and Days are the short form of one step: daily
 	// verification from Threshold cases in an episode until Days days
 	// after its last case (0: none).
-	Threshold int
-	Days      int
+	Threshold int `toml:"threshold"`
+	Days      int `toml:"days"`
 	// Steps are the full form: each measure, the episode sizes it applies
 	// to and its length.
-	Steps []Step
+	Steps []Step `toml:"steps"`
 }
 
 // Step is one measure of a level: it applies to an episode of at least
@@ -87,9 +152,10 @@ type LevelRule struct {
 // several steps apply on a day, the strictest wins; so "daily verification
 // for 5 days, then autosorveglianza until the tenth" is two steps.
 type Step struct {
-	MinCases, MaxCases int
-	Measure            Measure
-	Days               int
+	MinCases int     `toml:"min_cases"`
+	MaxCases int     `toml:"max_cases"`
+	Measure  Measure `toml:"measure"`
+	Days     int     `toml:"days"`
 }
 
 // Measure is what the law sets for a class on a day.
@@ -124,8 +190,8 @@ func ParseMeasure(s string) (Measure, error) {
 // stricter reports whether a is a stricter measure than b.
 func stricter(a, b Measure) bool { return slices.Index(Measures, a) > slices.Index(Measures, b) }
 
-// steps is every step of the level rule, the short form included.
-func (lr LevelRule) steps() []Step {
+// AllSteps is every step of the level rule, the short form included.
+func (lr LevelRule) AllSteps() []Step {
 	if lr.Threshold <= 0 {
 		return lr.Steps
 	}
@@ -168,29 +234,50 @@ func DefaultRuleSets() []RuleSet {
 // Rules is a sequence of rule sets ordered by the day they come into force.
 type Rules []RuleSet
 
-// NewRules sorts the rule sets and checks them.
+// NewRules checks the rule sets and sorts them by the day they come into
+// force. An error about one set starts with its index in sets, "[1].levels:
+// …", so that a form or a file can name the field.
 func NewRules(sets []RuleSet) (Rules, error) {
+	for i := range sets {
+		if err := sets[i].check(); err != nil {
+			return nil, fmt.Errorf("[%d].%w", i, err)
+		}
+	}
 	r := append(Rules(nil), sets...)
 	sort.Slice(r, func(i, j int) bool { return r[i].From < r[j].From })
-	for i, s := range r {
-		if i > 0 && s.From == r[i-1].From {
-			return nil, fmt.Errorf("rule sets %q and %q both come into force on %s", r[i-1].Name, s.Name, s.From)
-		}
-		if s.EpisodeGapDays < 0 {
-			return nil, fmt.Errorf("rule set %q: negative episode gap", s.Name)
-		}
-		for l, lr := range s.Levels {
-			if lr.Threshold < 0 || lr.Days < 0 {
-				return nil, fmt.Errorf("rule set %q, level %s: negative threshold or days", s.Name, l)
-			}
-			for j, st := range lr.Steps {
-				if err := st.check(); err != nil {
-					return nil, fmt.Errorf("rule set %q, level %s, step %d: %w", s.Name, l, j+1, err)
-				}
-			}
+	for i := 1; i < len(r); i++ {
+		if r[i].From == r[i-1].From {
+			return nil, fmt.Errorf(": rule sets %q and %q both come into force on %s", r[i-1].Name, r[i].Name, r[i].From)
 		}
 	}
 	return r, nil
+}
+
+// check refuses a rule set that is incomplete or could not be meant.
+func (s *RuleSet) check() error {
+	switch {
+	case s.Name == "":
+		return errors.New("name: missing")
+	case s.From == 0:
+		return errors.New("from: missing: a rule set applies from a day")
+	case s.EpisodeGapDays < 0 || s.EpisodeGapDays > maxDays:
+		return fmt.Errorf("episode_gap_days: %d is outside 0…%d", s.EpisodeGapDays, maxDays)
+	}
+	for _, l := range slices.Sorted(maps.Keys(s.Levels)) {
+		if _, err := ParseLevel(string(l)); err != nil {
+			return fmt.Errorf("levels: %w", err)
+		}
+		lr := s.Levels[l]
+		if lr.Threshold < 0 || lr.Days < 0 || lr.Days > maxDays {
+			return fmt.Errorf("levels.%s: threshold and days must be 0 or more (days at most %d)", l, maxDays)
+		}
+		for j, st := range lr.Steps {
+			if err := st.check(); err != nil {
+				return fmt.Errorf("levels.%s.steps[%d]: %w", l, j, err)
+			}
+		}
+	}
+	return nil
 }
 
 // InForce returns the rule set in force on a day, or nil before the first.
@@ -261,7 +348,7 @@ func (r Rules) StatusOn(c *Class, day calendar.Day) Status {
 	if rs == nil || st.Cases == 0 {
 		return st
 	}
-	for _, step := range rs.Levels[c.Level].steps() {
+	for _, step := range rs.Levels[c.Level].AllSteps() {
 		end := st.Last + calendar.Day(step.Days)
 		switch {
 		case st.Cases < step.MinCases, step.MaxCases != 0 && st.Cases > step.MaxCases, day > end:

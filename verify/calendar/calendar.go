@@ -57,3 +57,34 @@ func (d Day) Start() time.Time {
 	y, m, dd := d.Time().Date()
 	return time.Date(y, m, dd, 0, 0, 0, 0, Rome)
 }
+
+// MarshalText writes the day as YYYY-MM-DD (JSON, and any text form).
+func (d Day) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads a day written YYYY-MM-DD.
+func (d *Day) UnmarshalText(b []byte) error {
+	p, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}
+
+// UnmarshalTOML reads a day from a configuration file: a TOML local date
+// (2022-02-07) or a string in the same form. It is the TOML library's
+// decoding hook, so that a file decodes straight into the types that use
+// days; the package needs nothing of the library for it.
+func (d *Day) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case time.Time:
+		if h, m, s := v.Clock(); h != 0 || m != 0 || s != 0 || v.Nanosecond() != 0 {
+			return fmt.Errorf("%s is a time, not a date (YYYY-MM-DD)", v.Format(time.DateTime))
+		}
+		*d = Date(v.Date())
+		return nil
+	case string:
+		return d.UnmarshalText([]byte(v))
+	}
+	return fmt.Errorf("%v is not a date (YYYY-MM-DD)", v)
+}

@@ -42,6 +42,10 @@ type Config struct {
 	UserAgent string
 	// Limits bound the answers; zero fields get the defaults.
 	Limits Limits
+	// Witness, when set, receives every answer's Date header (theirs) with
+	// the local clock's reading when the answer arrived (ours): the kiosk
+	// has no real-time clock, and the gateway's is an independent witness.
+	Witness func(ours, theirs time.Time)
 }
 
 // DefaultTimeout is generous enough for a 50 MB revocation-list chunk on a
@@ -78,6 +82,7 @@ type Client struct {
 	timeout   time.Duration
 	userAgent string
 	limits    Limits
+	witness   func(ours, theirs time.Time)
 }
 
 // New checks the configuration and prepares the client.
@@ -98,6 +103,7 @@ func New(cfg Config) (*Client, error) {
 		base:      base,
 		timeout:   cmp.Or(cfg.Timeout, DefaultTimeout),
 		userAgent: cmp.Or(cfg.UserAgent, DefaultUserAgent),
+		witness:   cfg.Witness,
 		limits: Limits{
 			Certificate: cmp.Or(cfg.Limits.Certificate, DefaultLimits.Certificate),
 			Status:      cmp.Or(cfg.Limits.Status, DefaultLimits.Status),
@@ -195,6 +201,9 @@ func (c *Client) get(ctx context.Context, endpoint string, query url.Values, hea
 		return nil, fmt.Errorf("%s: %w", where, c.explain(ctx, err))
 	}
 	defer resp.Body.Close()
+	if date, err := http.ParseTime(resp.Header.Get("Date")); err == nil && c.witness != nil {
+		c.witness(time.Now(), date)
+	}
 	if !accepted(resp.StatusCode, accept) {
 		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 		return nil, fmt.Errorf("%s: status %s%s", where, resp.Status, printable(snippet))

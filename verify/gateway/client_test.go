@@ -225,3 +225,33 @@ func TestNoRedirectToPlainHTTP(t *testing.T) {
 		t.Fatalf("downgrade: %v", err)
 	}
 }
+
+// Every answer's Date header reaches the witness with the local reading,
+// even a refused answer's: the gateway's clock is worth knowing either way.
+func TestAnswersWitnessTheClock(t *testing.T) {
+	gatewayTime := time.Date(2030, 5, 6, 7, 8, 9, 0, time.UTC)
+	status := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", gatewayTime.Format(http.TimeFormat))
+		w.WriteHeader(status)
+		w.Write([]byte(`[]`))
+	}))
+	defer srv.Close()
+	var got []time.Time
+	c := newClient(t, Config{BaseURL: srv.URL, Witness: func(ours, theirs time.Time) {
+		if d := time.Since(ours); d < 0 || d > time.Minute {
+			t.Errorf("our reading %v is not now", ours)
+		}
+		got = append(got, theirs)
+	}})
+	if _, err := c.SignerStatus(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	status = http.StatusServiceUnavailable
+	if _, err := c.SignerStatus(context.Background()); err == nil {
+		t.Fatal("a 503 was accepted")
+	}
+	if len(got) != 2 || !got[0].Equal(gatewayTime) || !got[1].Equal(gatewayTime) {
+		t.Fatalf("witnessed %v, want %v twice", got, gatewayTime)
+	}
+}

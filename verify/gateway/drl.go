@@ -79,22 +79,29 @@ func (c *Client) DRLChunk(ctx context.Context, version uint64, chunk int) (Chunk
 	return ch, nil
 }
 
-// checkJSON is the check answer as served; its other fields (chunk,
-// numDiAdd, numDiDelete, the sizes) are informative only. Pointers tell a
-// field left out from one that is zero.
-type checkJSON struct {
-	ID              string `json:"id"`
-	FromVersion     *int64 `json:"fromVersion"`
-	Version         *int64 `json:"version"`
-	TotalChunk      int64  `json:"totalChunk"`
-	TotalNumberUCVI *int64 `json:"totalNumberUCVI"`
+// CheckAnswer is the drl/check answer, field for field as the gateway
+// writes it: ParseCheck reads it, and the test gateway (gatewaytest)
+// writes it. The kiosk uses id, fromVersion, version, totalChunk and
+// totalNumberUCVI; the other fields are informative. Version and
+// TotalNumberUCVI are pointers so that a field left out is told from 0.
+type CheckAnswer struct {
+	ID                    string `json:"id"`
+	FromVersion           int64  `json:"fromVersion,omitzero"`
+	Version               *int64 `json:"version"`
+	Chunk                 int64  `json:"chunk"`
+	TotalChunk            int64  `json:"totalChunk"`
+	NumDiAdd              int64  `json:"numDiAdd"`
+	NumDiDelete           int64  `json:"numDiDelete"`
+	TotalSizeInByte       int64  `json:"totalSizeInByte"`
+	SizeSingleChunkInByte int64  `json:"sizeSingleChunkInByte"`
+	TotalNumberUCVI       *int64 `json:"totalNumberUCVI"`
 }
 
 // ParseCheck reads a check answer. version and totalNumberUCVI are
 // required (the download is judged by them); fromVersion absent or 0 means
 // a snapshot.
 func ParseCheck(body []byte) (Check, error) {
-	var j checkJSON
+	var j CheckAnswer
 	if err := json.Unmarshal(body, &j); err != nil {
 		return Check{}, fmt.Errorf("check answer is not the expected JSON object: %w", err)
 	}
@@ -107,10 +114,8 @@ func ParseCheck(body []byte) (Check, error) {
 	if c.Version, err = nonNegative("version", *j.Version); err != nil {
 		return Check{}, err
 	}
-	if j.FromVersion != nil {
-		if c.FromVersion, err = nonNegative("fromVersion", *j.FromVersion); err != nil {
-			return Check{}, err
-		}
+	if c.FromVersion, err = nonNegative("fromVersion", j.FromVersion); err != nil {
+		return Check{}, err
 	}
 	if c.TotalChunk, err = bounded("totalChunk", j.TotalChunk, MaxChunks); err != nil {
 		return Check{}, err
@@ -124,28 +129,42 @@ func ParseCheck(body []byte) (Check, error) {
 	return c, nil
 }
 
-// chunkJSON is a chunk as served. The hashes decode straight into 32-byte
-// arrays: a million of them cost no allocation each.
-type chunkJSON struct {
-	Version     int64      `json:"version"`
-	FromVersion int64      `json:"fromVersion"`
-	Chunk       int64      `json:"chunk"`
-	LastChunk   int64      `json:"lastChunk"`
-	RevokedUcvi []wireHash `json:"revokedUcvi"`
-	Delta       *deltaJSON `json:"delta"`
-	_           [0]bool    // creationDate, first/lastElementInChunk… are informative only
+// ChunkAnswer is a drl chunk as the gateway writes it: RevokedUcvi for a
+// snapshot, Delta for a delta. The hashes decode straight into 32-byte
+// arrays: a million of them cost no allocation each. CreationDate and the
+// first and last elements are informative only.
+type ChunkAnswer struct {
+	ID                    string       `json:"id,omitzero"`
+	FromVersion           int64        `json:"fromVersion,omitzero"`
+	Version               int64        `json:"version"`
+	Chunk                 int64        `json:"chunk"`
+	LastChunk             int64        `json:"lastChunk"`
+	RevokedUcvi           []Hash       `json:"revokedUcvi,omitzero"`
+	Delta                 *DeltaAnswer `json:"delta,omitzero"`
+	CreationDate          string       `json:"creationDate,omitzero"`
+	FirstElementInChunk   string       `json:"firstElementInChunk,omitzero"`
+	LastElementInChunk    string       `json:"lastElementInChunk,omitzero"`
+	SizeSingleChunkInByte int64        `json:"sizeSingleChunkInByte,omitzero"`
+	TotalNumberUCVI       int64        `json:"totalNumberUCVI,omitzero"`
 }
 
-type deltaJSON struct {
-	Insertions []wireHash `json:"insertions"`
-	Deletions  []wireHash `json:"deletions"`
+// DeltaAnswer is the delta part of a chunk.
+type DeltaAnswer struct {
+	Insertions []Hash `json:"insertions"`
+	Deletions  []Hash `json:"deletions"`
 }
 
-// wireHash is a hash as the gateway writes it, base64 in a JSON string.
-type wireHash revocation.Hash
+// Hash is a hash as the gateway writes it, base64 in a JSON string.
+type Hash revocation.Hash
 
-func (h *wireHash) UnmarshalText(text []byte) error {
+// UnmarshalText reads the base64 of a SHA-256.
+func (h *Hash) UnmarshalText(text []byte) error {
 	return revocation.DecodeHash((*revocation.Hash)(h), text)
+}
+
+// MarshalText writes the hash as the gateway does.
+func (h Hash) MarshalText() ([]byte, error) {
+	return []byte(revocation.EncodeHash(revocation.Hash(h))), nil
 }
 
 // ParseChunk reads a chunk: a snapshot when it carries revokedUcvi, a delta
@@ -153,7 +172,7 @@ func (h *wireHash) UnmarshalText(text []byte) error {
 // description leaves them out); when present they are checked against the
 // download's plan.
 func ParseChunk(body []byte) (Chunk, error) {
-	var j chunkJSON
+	var j ChunkAnswer
 	if err := json.Unmarshal(body, &j); err != nil {
 		return Chunk{}, fmt.Errorf("chunk is not the expected JSON object: %w", err)
 	}
@@ -184,7 +203,7 @@ func ParseChunk(body []byte) (Chunk, error) {
 	return c, nil
 }
 
-func hashes(w []wireHash) []revocation.Hash {
+func hashes(w []Hash) []revocation.Hash {
 	out := make([]revocation.Hash, len(w))
 	for i := range w {
 		out[i] = revocation.Hash(w[i])

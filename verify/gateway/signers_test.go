@@ -3,19 +3,14 @@ package gateway
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/scuola/kiosk/testdata/fixtures"
-	"github.com/scuola/kiosk/testdata/shared"
 	"github.com/scuola/kiosk/verify"
-	"github.com/scuola/kiosk/verify/gateway/gatewaytest"
 )
 
 func pemCert(der []byte) []byte {
@@ -58,41 +53,6 @@ func TestParseSignerCertificateForms(t *testing.T) {
 		if _, err := ParseSignerCertificate([]byte(c.body), c.kid); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("ParseSignerCertificate(%.20q, %q) = %v, want %q", c.body, c.kid, err, c.want)
 		}
-	}
-}
-
-// The real list of 102 signer certificates, served one per answer as the
-// gateway does: the four UK entries whose announced kid is not their
-// certificate's are skipped and named, the loop goes on.
-func TestSignerLoopOnTheRealList(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(shared.Dir(t, "fixtures/it-gateway"), "DSC-validation.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var entries []verify.TrustEntry
-	if err := json.Unmarshal(data, &entries); err != nil {
-		t.Fatal(err)
-	}
-	var d gatewaytest.Data
-	for _, e := range entries {
-		d.Signers = append(d.Signers, gatewaytest.Signer{KID: e.KID, Body: []byte(e.RawData)})
-	}
-	g := gatewaytest.Start(t, d)
-	signers, skipped, err := newClient(t, Config{BaseURL: g.URL()}).SignerCertificates(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(signers)+len(skipped) != len(entries) || len(skipped) != 4 {
-		t.Fatalf("%d signers, %d skipped, of %d", len(signers), len(skipped), len(entries))
-	}
-	for _, s := range skipped {
-		if !strings.Contains(s.Error(), "kid "+s.KID+": announced kid") {
-			t.Errorf("skipped entry reads %q", s.Error())
-		}
-	}
-	reqs := g.Requests()
-	if len(reqs) != len(entries)+1 {
-		t.Errorf("%d requests for %d certificates", len(reqs), len(entries))
 	}
 }
 

@@ -73,11 +73,11 @@ func TestFaultsLeaveThePreviousSet(t *testing.T) {
 			fault: gatewaytest.OnChunk(1, gatewaytest.Body(`{"version":2,"revokedUcvi":["x`)),
 			want:  []string{"revocation list: chunk 1 of 2 (version 2): GET http://", "/drl?chunk=1&version=1: chunk is not the expected JSON object"}},
 		{name: "chunks of the wrong version", set: "drl",
-			edit: func(d *gatewaytest.Data) { d.EditChunk = func(a *gatewaytest.ChunkAnswer) { a.Version = 7 } },
+			edit: func(d *gatewaytest.Data) { d.EditChunk = func(a *gateway.ChunkAnswer) { a.Version = 7 } },
 			want: []string{"revocation list: full snapshot after a delta did not apply (chunk 1 of 2 (version 2): the chunk is for version 7, the check announced 2): chunk 1 of 3 (version 2): the chunk is for version 7, the check announced 2"}},
 		{name: "count does not add up", set: "drl",
 			edit: func(d *gatewaytest.Data) {
-				d.EditCheck = func(a *gatewaytest.CheckAnswer) { a.TotalNumberUCVI++ }
+				d.EditCheck = func(a *gateway.CheckAnswer) { *a.TotalNumberUCVI++ }
 			},
 			want: []string{"revocation list: full snapshot after a delta did not apply (", "the list of version 2 has 300 hashes after the download, the gateway announced 301 (totalNumberUCVI)"}},
 	} {
@@ -144,7 +144,7 @@ func TestDeltaFromTheWrongVersion(t *testing.T) {
 	w.mustSync()
 	w.publish(2, w.hashes(50, 350))
 	w.gw.Update(func(d *gatewaytest.Data) {
-		d.EditChunk = func(a *gatewaytest.ChunkAnswer) {
+		d.EditChunk = func(a *gateway.ChunkAnswer) {
 			if a.Delta != nil {
 				a.FromVersion = 7
 			}

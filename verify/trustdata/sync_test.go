@@ -12,6 +12,7 @@ import (
 
 	"github.com/scuola/kiosk/testdata/fixtures"
 	"github.com/scuola/kiosk/verify"
+	"github.com/scuola/kiosk/verify/gateway"
 	"github.com/scuola/kiosk/verify/gateway/gatewaytest"
 	"github.com/scuola/kiosk/verify/revocation"
 )
@@ -270,12 +271,12 @@ func TestOneSyncAtATime(t *testing.T) {
 func TestSparseAndContradictoryAnswers(t *testing.T) {
 	for _, c := range []struct {
 		name      string
-		editCheck func(*gatewaytest.CheckAnswer)
-		editChunk func(*gatewaytest.ChunkAnswer)
+		editCheck func(*gateway.CheckAnswer)
+		editChunk func(*gateway.ChunkAnswer)
 	}{
-		{"totalChunk says 100", func(a *gatewaytest.CheckAnswer) { a.TotalChunk = 100 }, nil},
-		{"no totalChunk", func(a *gatewaytest.CheckAnswer) { a.TotalChunk = 0 }, nil},
-		{"chunks state nothing", nil, func(a *gatewaytest.ChunkAnswer) { a.Version, a.Chunk, a.LastChunk = 0, 0, 0 }},
+		{"totalChunk says 100", func(a *gateway.CheckAnswer) { a.TotalChunk = 100 }, nil},
+		{"no totalChunk", func(a *gateway.CheckAnswer) { a.TotalChunk = 0 }, nil},
+		{"chunks state nothing", nil, func(a *gateway.ChunkAnswer) { a.Version, a.Chunk, a.LastChunk = 0, 0, 0 }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := newWorld(t)
@@ -290,7 +291,7 @@ func TestSparseAndContradictoryAnswers(t *testing.T) {
 	// same, though the check still says otherwise.
 	w := newWorld(t)
 	w.gw.Update(func(d *gatewaytest.Data) {
-		d.EditCheck = func(a *gatewaytest.CheckAnswer) { a.TotalChunk = 100 }
+		d.EditCheck = func(a *gateway.CheckAnswer) { a.TotalChunk = 100 }
 		d.Fault = gatewaytest.OnChunk(2, gatewaytest.Times(1, gatewaytest.Status(503)))
 	})
 	if _, err := w.sync(); err == nil || !strings.Contains(err.Error(), "chunk 2 of 3 (version 1)") {

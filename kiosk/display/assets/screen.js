@@ -116,6 +116,12 @@
   }
 
   function renderHealth(h) {
+    const office = $("health-office");
+    office.hidden = !h.office;
+    if (h.office) {
+      office.className = "part " + (h.office.ok ? "ok" : "bad");
+      office.textContent = h.office.message;
+    }
     for (const [part, key] of [["trustData", "trust"], ["camera", "camera"], ["audio", "audio"], ["light", "light"]]) {
       const s = h[part] || { ok: false };
       const e = $("health-" + part);

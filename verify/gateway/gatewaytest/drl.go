@@ -6,46 +6,9 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/scuola/kiosk/verify/gateway"
 	"github.com/scuola/kiosk/verify/revocation"
 )
-
-// CheckAnswer is the drl/check answer, field for field as the real gateway
-// writes it.
-type CheckAnswer struct {
-	ID                    string `json:"id"`
-	FromVersion           uint64 `json:"fromVersion,omitempty"`
-	Version               uint64 `json:"version"`
-	Chunk                 int    `json:"chunk"`
-	TotalChunk            int    `json:"totalChunk"`
-	NumDiAdd              int    `json:"numDiAdd"`
-	NumDiDelete           int    `json:"numDiDelete"`
-	TotalSizeInByte       int    `json:"totalSizeInByte"`
-	SizeSingleChunkInByte int    `json:"sizeSingleChunkInByte"`
-	TotalNumberUCVI       int    `json:"totalNumberUCVI"`
-}
-
-// ChunkAnswer is a drl chunk: RevokedUcvi for a snapshot, Delta for a
-// delta.
-type ChunkAnswer struct {
-	ID                    string       `json:"id"`
-	FromVersion           uint64       `json:"fromVersion,omitempty"`
-	Version               uint64       `json:"version"`
-	Chunk                 int          `json:"chunk"`
-	LastChunk             int          `json:"lastChunk"`
-	RevokedUcvi           []string     `json:"revokedUcvi,omitempty"`
-	Delta                 *DeltaAnswer `json:"delta,omitempty"`
-	CreationDate          string       `json:"creationDate"`
-	FirstElementInChunk   string       `json:"firstElementInChunk,omitempty"`
-	LastElementInChunk    string       `json:"lastElementInChunk,omitempty"`
-	SizeSingleChunkInByte int          `json:"sizeSingleChunkInByte"`
-	TotalNumberUCVI       int          `json:"totalNumberUCVI"`
-}
-
-// DeltaAnswer is the delta part of a chunk.
-type DeltaAnswer struct {
-	Insertions []string `json:"insertions"`
-	Deletions  []string `json:"deletions"`
-}
 
 // delta is the way from one version to another: insertions, then
 // deletions, cut into chunks in that order (as the real gateway does).
@@ -127,18 +90,19 @@ func (g *Gateway) check(r *http.Request) Response {
 		return badRequest(err)
 	}
 	p := g.plan(from)
-	a := CheckAnswer{
-		ID: fmt.Sprintf("fake-%d-%d", p.from, p.cur.Version), Version: p.cur.Version,
-		Chunk: 1, TotalChunk: p.chunks, TotalNumberUCVI: len(p.cur.Hashes),
-		SizeSingleChunkInByte: g.data.ChunkSize * hashLen,
+	version, total := int64(p.cur.Version), int64(len(p.cur.Hashes))
+	a := gateway.CheckAnswer{
+		ID: fmt.Sprintf("fake-%d-%d", p.from, p.cur.Version), Version: &version,
+		Chunk: 1, TotalChunk: int64(p.chunks), TotalNumberUCVI: &total,
+		SizeSingleChunkInByte: int64(g.data.ChunkSize * hashLen),
 	}
 	switch {
 	case p.upToDate:
-		a.FromVersion, a.Chunk = from, 0
+		a.FromVersion, a.Chunk = int64(from), 0
 	case p.from != 0:
-		a.FromVersion, a.NumDiAdd, a.NumDiDelete = p.from, len(p.d.ins), len(p.d.del)
+		a.FromVersion, a.NumDiAdd, a.NumDiDelete = int64(p.from), int64(len(p.d.ins)), int64(len(p.d.del))
 	default:
-		a.NumDiAdd = len(p.cur.Hashes)
+		a.NumDiAdd = total
 	}
 	a.TotalSizeInByte = (a.NumDiAdd + a.NumDiDelete) * hashLen
 	if g.data.EditCheck != nil {
@@ -165,24 +129,24 @@ func (g *Gateway) chunk(r *http.Request) Response {
 	if p.upToDate || k < 1 || int(k) > p.chunks {
 		return badRequest(fmt.Errorf("no chunk %d from version %d", k, from))
 	}
-	a := ChunkAnswer{
-		ID: fmt.Sprintf("fake-%d-%d", p.from, p.cur.Version), Version: p.cur.Version, Chunk: int(k), LastChunk: p.chunks,
-		CreationDate: "2022-02-14T03:00:00.000+00:00", SizeSingleChunkInByte: g.data.ChunkSize * hashLen,
-		TotalNumberUCVI: len(p.cur.Hashes),
+	a := gateway.ChunkAnswer{
+		ID: fmt.Sprintf("fake-%d-%d", p.from, p.cur.Version), Version: int64(p.cur.Version), Chunk: int64(k), LastChunk: int64(p.chunks),
+		CreationDate: "2022-02-14T03:00:00.000+00:00", SizeSingleChunkInByte: int64(g.data.ChunkSize * hashLen),
+		TotalNumberUCVI: int64(len(p.cur.Hashes)),
 	}
 	lo, hi := (int(k)-1)*g.data.ChunkSize, int(k)*g.data.ChunkSize
 	if p.from == 0 {
-		a.RevokedUcvi = encode(window(p.cur.Hashes, lo, hi))
-		if a.RevokedUcvi == nil {
-			a.RevokedUcvi = []string{}
+		a.RevokedUcvi = wire(window(p.cur.Hashes, lo, hi))
+		if n := len(a.RevokedUcvi); n > 0 {
+			a.FirstElementInChunk = revocation.EncodeHash(revocation.Hash(a.RevokedUcvi[0]))
+			a.LastElementInChunk = revocation.EncodeHash(revocation.Hash(a.RevokedUcvi[n-1]))
 		}
-		a.FirstElementInChunk, a.LastElementInChunk = ends(a.RevokedUcvi)
 	} else {
-		a.FromVersion = p.from
+		a.FromVersion = int64(p.from)
 		n := len(p.d.ins)
-		a.Delta = &DeltaAnswer{
-			Insertions: encode(window(p.d.ins, lo, hi)),
-			Deletions:  encode(window(p.d.del, lo-n, hi-n)),
+		a.Delta = &gateway.DeltaAnswer{
+			Insertions: wire(window(p.d.ins, lo, hi)),
+			Deletions:  wire(window(p.d.del, lo-n, hi-n)),
 		}
 	}
 	if g.data.EditChunk != nil {
@@ -198,19 +162,14 @@ func window(h []revocation.Hash, lo, hi int) []revocation.Hash {
 	return h[lo:hi]
 }
 
-func encode(h []revocation.Hash) []string {
-	out := make([]string, len(h))
+// wire is the hashes as a chunk carries them; never nil, so that an empty
+// snapshot chunk still says "revokedUcvi": [].
+func wire(h []revocation.Hash) []gateway.Hash {
+	out := make([]gateway.Hash, len(h))
 	for i := range h {
-		out[i] = revocation.EncodeHash(h[i])
+		out[i] = gateway.Hash(h[i])
 	}
 	return out
-}
-
-func ends(s []string) (first, last string) {
-	if len(s) == 0 {
-		return "", ""
-	}
-	return s[0], s[len(s)-1]
 }
 
 func uintParam(q url.Values, name string) (uint64, error) {

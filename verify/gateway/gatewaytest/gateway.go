@@ -21,6 +21,7 @@ import (
 	"testing"
 
 	"github.com/scuola/kiosk/verify"
+	"github.com/scuola/kiosk/verify/gateway"
 	"github.com/scuola/kiosk/verify/revocation"
 )
 
@@ -46,8 +47,8 @@ type Data struct {
 	NoDeltas bool
 	// EditCheck and EditChunk, when set, change an answer before it is
 	// sent: a wrong version, a wrong count.
-	EditCheck func(*CheckAnswer)
-	EditChunk func(*ChunkAnswer)
+	EditCheck func(*gateway.CheckAnswer)
+	EditChunk func(*gateway.ChunkAnswer)
 	// Fault, when set, sees every request first (see fault.go).
 	Fault Fault
 }

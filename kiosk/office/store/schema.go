@@ -1,0 +1,86 @@
+package store
+
+// migrations are the schema's history: migration i+1 brings a database of
+// version i to version i+1. A released migration is never edited; a change
+// is a new one at the end.
+var migrations = []string{
+	// 1: the school, its staff, the classes and their cases, the audit.
+	`
+CREATE TABLE school (
+	id       INTEGER PRIMARY KEY CHECK (id = 1), -- one school building (plesso) per office
+	code     TEXT NOT NULL DEFAULT '',           -- codice meccanografico
+	name     TEXT NOT NULL DEFAULT '',           -- the plesso's name
+	address  TEXT NOT NULL DEFAULT '',
+	key_pem  TEXT NOT NULL DEFAULT '',           -- the badge signing key: never leaves this machine
+	cert_pem TEXT NOT NULL DEFAULT ''            -- its certificate, which every kiosk receives
+);
+INSERT INTO school (id) VALUES (1);
+
+CREATE TABLE accounts (
+	id       INTEGER PRIMARY KEY,
+	name     TEXT NOT NULL UNIQUE,
+	role     TEXT NOT NULL CHECK (role IN ('dirigente', 'segreteria')),
+	password TEXT NOT NULL, -- argon2id, PHC string with its salt
+	created  TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+	token_hash BLOB PRIMARY KEY, -- SHA-256 of the cookie's token: a stolen database opens no session
+	account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+	csrf       TEXT NOT NULL,
+	expires    TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE classes (
+	id       INTEGER PRIMARY KEY,
+	name     TEXT NOT NULL UNIQUE,
+	level    TEXT NOT NULL,
+	enrolled INTEGER NOT NULL CHECK (enrolled BETWEEN 0 AND 100)
+);
+
+-- A positive case among a class's pupils: the day it was found, and
+-- nothing else. Staff cases are not entered.
+CREATE TABLE cases (
+	id       INTEGER PRIMARY KEY,
+	class_id INTEGER NOT NULL REFERENCES classes (id) ON DELETE CASCADE,
+	day      TEXT NOT NULL -- YYYY-MM-DD
+);
+CREATE INDEX cases_by_class ON cases (class_id, day);
+
+CREATE TABLE audit (
+	id     INTEGER PRIMARY KEY,
+	at     TEXT NOT NULL, -- RFC 3339, UTC
+	actor  TEXT NOT NULL,
+	action TEXT NOT NULL,
+	detail TEXT NOT NULL
+);
+`,
+	// 2: what the kiosk's TOML held besides the classes: the head
+	// teacher's verify_until overrides, the added rule sets, the
+	// delegations (Allegato A).
+	`
+CREATE TABLE verify_until (
+	class_id INTEGER PRIMARY KEY REFERENCES classes (id) ON DELETE CASCADE,
+	until    TEXT NOT NULL -- YYYY-MM-DD, included
+);
+
+-- Rule sets added to the built-in ones (kiosk/school.DefaultRuleSets),
+-- which stay in the code.
+CREATE TABLE rule_sets (
+	id          INTEGER PRIMARY KEY,
+	name        TEXT NOT NULL UNIQUE,
+	from_day    TEXT NOT NULL UNIQUE,
+	episode_gap INTEGER NOT NULL,
+	levels      TEXT NOT NULL -- JSON: level → school.LevelRule
+);
+
+CREATE TABLE delegations (
+	id          INTEGER PRIMARY KEY,
+	name        TEXT NOT NULL, -- the delegate, a member of staff
+	role        TEXT NOT NULL,
+	valid_until TEXT NOT NULL,
+	revoked     INTEGER NOT NULL DEFAULT 0,
+	created     TEXT NOT NULL
+);
+`,
+}
