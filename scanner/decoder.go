@@ -31,7 +31,9 @@ type Decoder struct {
 	budget time.Duration
 	assist Assist
 	// Scratch images reused from frame to frame.
-	compact, half, smoothTmp, smoothed, equalized, rectified, enlarged *image.Gray
+	compact, smoothTmp, smoothed, equalized, rectified, enlarged *image.Gray
+	halvings                                                     []*image.Gray // pyramid levels 1, 2, …
+	levels                                                       []*image.Gray // this frame's pyramid
 }
 
 // NewDecoder returns a decoder with the given options.
@@ -58,8 +60,7 @@ func (d *Decoder) Decode(frame *image.Gray) []Result {
 		}
 		frame = d.compact
 	}
-	c := cascade{d: d, frame: frame, deadline: time.Now().Add(d.budget)}
-	return c.run()
+	return newCascade(d, frame, time.Now().Add(d.budget)).run()
 }
 
 // minSide is the smallest frame worth searching: a version 1 code with its

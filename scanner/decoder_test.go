@@ -184,8 +184,7 @@ func TestStagesReadAndMapCorners(t *testing.T) {
 		if s.name == "inverted" {
 			f = dark
 		}
-		c := cascade{d: d, frame: f.Gray, deadline: time.Now().Add(time.Second)}
-		rs := s.run(&c)
+		rs := s.run(newCascade(d, f.Gray, time.Now().Add(time.Second)))
 		if len(rs) != 1 || rs[0].Text != text {
 			t.Errorf("stage %s: read %d codes", s.name, len(rs))
 			continue
