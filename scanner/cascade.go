@@ -27,7 +27,7 @@ func newCascade(d *Decoder, frame *image.Gray, deadline time.Time) *cascade {
 type stage struct {
 	name string
 	// locate stages run on every level searched; the others only if these
-	// saw finder-pattern candidates there.
+	// saw finder-pattern candidates there (or the decoder is thorough).
 	locate bool
 	// coarser stages look at the next pyramid level down: at a level above
 	// the first one searched, that level was searched already.
@@ -109,7 +109,7 @@ func (c *cascade) run() []Result {
 	for l := first; l >= 0; l-- {
 		c.level, c.frame, c.finders, c.eq = l, c.pyramid.level(l), 0, nil
 		for i, s := range stages {
-			if !s.locate && c.finders == 0 {
+			if !s.locate && c.finders == 0 && !c.d.thorough {
 				break // nothing that looks like a code at this level
 			}
 			if (s.coarser && l != first) || (s.assist && c.d.assist == nil) {

@@ -29,8 +29,9 @@ type view struct {
 	invert bool // light modules on a dark background
 	pure   bool // img is a rectified code and nothing else (PURE_BARCODE)
 	// countLight also counts the candidates of light-on-dark finder
-	// patterns (in the complemented matrix, no second thresholding): the
-	// evidence that sends a dark-mode screen on to the inverted stage.
+	// patterns that form a plausible triple (in the complemented matrix, no
+	// second thresholding): the evidence that sends a dark-mode screen on
+	// to the inverted stage.
 	countLight bool
 	toFrame    func(x, y float64) Point
 }
@@ -110,9 +111,13 @@ func read(v view) outcome {
 		}
 	}
 	if v.countLight && len(out.results) == 0 {
+		// Light candidates count only as a plausible triple: the
+		// complement of a scene's texture is full of light blobs on dark.
 		matrix.FlipAll()
 		_, light := finders(matrix)
-		out.finders += len(light)
+		if len(triples(light)) > 0 {
+			out.finders += len(light)
+		}
 	}
 	return out
 }

@@ -150,7 +150,7 @@ type comparison struct {
 func newComparison(tb testing.TB, tools []tool) *comparison {
 	assist := cv.NewAssist()
 	tb.Cleanup(func() { assist.Close() })
-	return &comparison{tools: tools, dec: scanner.NewDecoder(scanner.Options{Budget: decodeBudget, Assist: assist}), tmp: tb.TempDir()}
+	return &comparison{tools: tools, dec: fileDecoder(assist), tmp: tb.TempDir()}
 }
 
 // blackboxSets returns ZXing's photo sets qrcode-1…6 with their texts.
