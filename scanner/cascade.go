@@ -43,13 +43,13 @@ type stage struct {
 var stages = []stage{
 	// Locate: the whole frame with local thresholds, then at half size
 	// (codes large and blurred, screens' pixel grids). Both also count
-	// finder-pattern candidates, dark and light; without any, the frame is
-	// empty.
+	// finder-pattern candidates (the full-size one light ones too: at
+	// half size a dark-mode code's patterns are too fine); without any, the frame is empty.
 	{"full-hybrid", true, false, false, func(c *cascade) []Result {
 		return c.try(view{img: c.frame, bin: hybrid, countLight: true, toFrame: identity})
 	}},
 	{"half-hybrid", true, true, false, func(c *cascade) []Result {
-		return c.try(view{img: c.coarser(), bin: hybrid, countLight: true, toFrame: scaled(2)})
+		return c.try(view{img: c.coarser(), bin: hybrid, toFrame: scaled(2)})
 	}},
 	// A code seems to be there. Low-passed: phone screens' moiré and noise.
 	{"smooth", false, false, false, func(c *cascade) []Result {
