@@ -22,16 +22,25 @@ type Options struct {
 	// Assist adds the OpenCV stages (CLAHE, stretched and enlarged views,
 	// locate and rectify); nil leaves the pure-Go stages only.
 	Assist Assist
+	// Thorough runs every stage within the budget even where the first
+	// ones saw nothing like a finder pattern. Offline tools want it: a
+	// washed-out, very dark or badly creased code can show no finder
+	// candidate to them. A live camera leaves it off, so that the frames
+	// of an empty hall cost two cheap stages.
+	Thorough bool
 }
 
 // Decoder reads QR codes from gray frames with a cascade of increasingly
 // expensive attempts. It keeps scratch images between calls, so a Decoder
 // must be used by one goroutine at a time; make one per camera.
 type Decoder struct {
-	budget time.Duration
-	assist Assist
+	budget   time.Duration
+	assist   Assist
+	thorough bool
 	// Scratch images reused from frame to frame.
-	compact, half, smoothTmp, smoothed, equalized, rectified, enlarged *image.Gray
+	compact, exposed, smoothTmp, smoothed, equalized, rectified, enlarged *image.Gray
+	halvings                                                              []*image.Gray // pyramid levels 1, 2, …
+	levels                                                                []*image.Gray // this frame's pyramid
 }
 
 // NewDecoder returns a decoder with the given options.
@@ -39,7 +48,7 @@ func NewDecoder(o Options) *Decoder {
 	if o.Budget <= 0 {
 		o.Budget = DefaultBudget
 	}
-	return &Decoder{budget: o.Budget, assist: o.Assist}
+	return &Decoder{budget: o.Budget, assist: o.Assist, thorough: o.Thorough}
 }
 
 // Decode returns the codes it reads in frame, or nil. It never fails: a
@@ -49,7 +58,10 @@ func (d *Decoder) Decode(frame *image.Gray) []Result {
 	if frame == nil || frame.Rect.Dx() < minSide || frame.Rect.Dy() < minSide {
 		return nil
 	}
-	if w := frame.Rect.Dx(); frame.Stride != w {
+	if t := exposureTable(frame); t != nil {
+		d.exposed = remap(frame, t, d.exposed)
+		frame = d.exposed
+	} else if w := frame.Rect.Dx(); frame.Stride != w {
 		// A sub-image: the stages want contiguous rows.
 		h := frame.Rect.Dy()
 		d.compact = gray.Reuse(d.compact, w, h)
@@ -58,8 +70,7 @@ func (d *Decoder) Decode(frame *image.Gray) []Result {
 		}
 		frame = d.compact
 	}
-	c := cascade{d: d, frame: frame, deadline: time.Now().Add(d.budget)}
-	return c.run()
+	return newCascade(d, frame, time.Now().Add(d.budget)).run()
 }
 
 // minSide is the smallest frame worth searching: a version 1 code with its

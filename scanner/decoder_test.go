@@ -184,8 +184,7 @@ func TestStagesReadAndMapCorners(t *testing.T) {
 		if s.name == "inverted" {
 			f = dark
 		}
-		c := cascade{d: d, frame: f.Gray, deadline: time.Now().Add(time.Second)}
-		rs := s.run(&c)
+		rs := s.run(newCascade(d, f.Gray, time.Now().Add(time.Second)))
 		if len(rs) != 1 || rs[0].Text != text {
 			t.Errorf("stage %s: read %d codes", s.name, len(rs))
 			continue
@@ -195,5 +194,80 @@ func TestStagesReadAndMapCorners(t *testing.T) {
 	}
 	if ran < 5 {
 		t.Fatalf("only %d pure-Go stages", ran)
+	}
+}
+
+// The pyramid level searched first has a long side of at most baseSide.
+func TestPyramidBase(t *testing.T) {
+	for _, c := range []struct{ w, h, base int }{{640, 480, 0}, {1280, 720, 0}, {1920, 1080, 1}, {4032, 3024, 2}, {3000, 40, 0}} {
+		p := pyramid{d: NewDecoder(Options{}), levels: []*image.Gray{image.NewGray(image.Rect(0, 0, c.w, c.h))}}
+		if b := p.base(); b != c.base {
+			t.Errorf("%dx%d: base level %d, want %d", c.w, c.h, b, c.base)
+		}
+		if g := p.level(c.base); g.Rect.Dx() != c.w>>c.base || g.Rect.Dy() != c.h>>c.base {
+			t.Errorf("%dx%d: level %d is %v", c.w, c.h, c.base, g.Rect)
+		}
+	}
+}
+
+// A code read at a coarser pyramid level reports its corners in the
+// frame's pixels, and a code too small for that level is read at a finer
+// one.
+func TestDecodeLargeFrames(t *testing.T) {
+	d := NewDecoder(Options{Budget: time.Second})
+	for _, s := range []frames.Scene{
+		{Width: 1920, Height: 1080, Size: 0.6, Tilt: 10, Roll: 30},
+		{Width: 1920, Height: 1080, Size: 0.18, Tilt: 5, OffsetX: 0.2},
+	} {
+		f, err := frames.Render(certificate, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := d.Decode(f.Gray)
+		if len(rs) != 1 || rs[0].Text != certificate {
+			t.Fatalf("size %g: read %d codes", s.Size, len(rs))
+		}
+		checkCorners(t, rs[0].Corners, f)
+	}
+}
+
+// Codes turned by any angle in the plane, with perspective, read: the
+// module size is measured along the code's axes, not the frame's rows.
+func TestDecodeAnyRoll(t *testing.T) {
+	d := NewDecoder(Options{Budget: time.Second})
+	for roll := 0.0; roll < 90; roll += 15 {
+		f, err := frames.Render(certificate, frames.Scene{Size: 0.6, Tilt: 15, Roll: roll, Blur: 0.7, Seed: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rs := d.Decode(f.Gray); len(rs) != 1 || rs[0].Text != certificate {
+			t.Errorf("roll %g°: read %d codes", roll, len(rs))
+		}
+	}
+}
+
+// Under- and over-exposed frames are stretched before thresholding; a
+// well-exposed one is left alone.
+func TestExposure(t *testing.T) {
+	normal, err := frames.Render(certificate, frames.Scene{Size: 0.55})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exposureTable(normal.Gray) != nil {
+		t.Error("a well-exposed frame is stretched")
+	}
+	d := NewDecoder(Options{Budget: time.Second, Thorough: true})
+	for _, light := range []float64{0.07, 8} {
+		f, err := frames.Render(certificate, frames.Scene{Size: 0.55, Tilt: 10, Noise: 3, Light: light, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if exposureTable(f.Gray) == nil {
+			t.Errorf("light %g: not stretched", light)
+		}
+		// Washed-out codes need the OpenCV stages too (scanner/cv).
+		if rs := d.Decode(f.Gray); light < 1 && (len(rs) != 1 || rs[0].Text != certificate) {
+			t.Errorf("light %g: read %d codes", light, len(rs))
+		}
 	}
 }

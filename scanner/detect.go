@@ -93,8 +93,38 @@ func finders(m *gozxing.BitMatrix) (*detector.FinderPatternInfo, []*detector.Fin
 // triple is three finder patterns in reading order.
 type triple struct {
 	bl, tl, tr *detector.FinderPattern
-	score      float64 // lower is more plausible
+	// Module sizes at each pattern, measured across the code's own axes.
+	mbl, mtl, mtr float64
+	score         float64 // lower is more plausible
 }
+
+// newTriple measures the module size at each of three patterns in reading
+// order. gozxing's estimate at a pattern is the width of its horizontal
+// cross-section over 7, which is the module only when the code's sides are
+// horizontal and vertical: turned by 45° the cross-section is √2 longer,
+// and a dimension derived from it is 30% short. For a pattern spanned by 7
+// modules along the unit leg directions u (top-left to top-right) and v
+// (top-left to bottom-left), the horizontal chord through its centre is
+// 7·m·|u×v| / max(|u_y|, |v_y|); its inverse gives m at any rotation and
+// under moderate perspective.
+func newTriple(bl, tl, tr *detector.FinderPattern) triple {
+	t := triple{bl: bl, tl: tl, tr: tr}
+	ux, uy := tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()
+	vx, vy := bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()
+	lu, lv := math.Hypot(ux, uy), math.Hypot(vx, vy)
+	k := 1.0
+	if lu > 0 && lv > 0 {
+		cross := math.Abs(ux*vy-uy*vx) / (lu * lv)
+		if chord := math.Max(math.Abs(uy/lu), math.Abs(vy/lv)); cross > 0.1 {
+			k = chord / cross
+		}
+	}
+	t.mbl, t.mtl, t.mtr = k*bl.GetEstimatedModuleSize(), k*tl.GetEstimatedModuleSize(), k*tr.GetEstimatedModuleSize()
+	return t
+}
+
+// moduleSize is the mean module size at the three patterns.
+func (t triple) moduleSize() float64 { return (t.mbl + t.mtl + t.mtr) / 3 }
 
 // triples returns the plausible triples among the candidates, best first.
 // The bounds admit a code tilted by up to about 45° in any direction.
@@ -116,8 +146,8 @@ func triples(c []*detector.FinderPattern) []triple {
 
 func makeTriple(a, b, c *detector.FinderPattern) (triple, bool) {
 	p, q, r := gozxing.ResultPoint_OrderBestPatterns(a, b, c)
-	t := triple{bl: p.(*detector.FinderPattern), tl: q.(*detector.FinderPattern), tr: r.(*detector.FinderPattern)}
-	ms := []float64{t.bl.GetEstimatedModuleSize(), t.tl.GetEstimatedModuleSize(), t.tr.GetEstimatedModuleSize()}
+	t := newTriple(p.(*detector.FinderPattern), q.(*detector.FinderPattern), r.(*detector.FinderPattern))
+	ms := []float64{t.mbl, t.mtl, t.mtr}
 	lo, hi := math.Min(ms[0], math.Min(ms[1], ms[2])), math.Max(ms[0], math.Max(ms[1], ms[2]))
 	if lo <= 0 || hi/lo > 2.2 {
 		return t, false
@@ -157,8 +187,8 @@ func dimensions(m *gozxing.BitMatrix, t triple) []int {
 	// Modules between finder centres along each leg, with the module size
 	// measured at the leg's two ends: under perspective it differs a lot
 	// between a near and a far finder pattern.
-	legA := gozxing.ResultPoint_Distance(t.tl, t.tr) / ((t.tl.GetEstimatedModuleSize() + t.tr.GetEstimatedModuleSize()) / 2)
-	legB := gozxing.ResultPoint_Distance(t.tl, t.bl) / ((t.tl.GetEstimatedModuleSize() + t.bl.GetEstimatedModuleSize()) / 2)
+	legA := gozxing.ResultPoint_Distance(t.tl, t.tr) / ((t.mtl + t.mtr) / 2)
+	legB := gozxing.ResultPoint_Distance(t.tl, t.bl) / ((t.mtl + t.mbl) / 2)
 	est := validDimension((legA+legB)/2 + 7)
 	dims := []int{est}
 	if est >= 45 {
@@ -255,7 +285,7 @@ func sample(m *gozxing.BitMatrix, t triple, dim int) []detected {
 // affine over the plane; so with w ∝ 1/moduleSize at each finder,
 // w·p(bottom-right) = w·p(top-right) + w·p(bottom-left) − w·p(top-left).
 func farCorner(t triple) (float64, float64) {
-	wtl, wtr, wbl := 1/t.tl.GetEstimatedModuleSize(), 1/t.tr.GetEstimatedModuleSize(), 1/t.bl.GetEstimatedModuleSize()
+	wtl, wtr, wbl := 1/t.mtl, 1/t.mtr, 1/t.mbl
 	wbr := wtr + wbl - wtl
 	if wbr <= 0.25*wtl {
 		// Module sizes too inconsistent for the model: fall back to the
@@ -273,7 +303,7 @@ func findAlignment(m *gozxing.BitMatrix, t triple, dim int, bx, by float64) *det
 	if dim <= 21 {
 		return nil // version 1 has none
 	}
-	moduleSize := (t.tl.GetEstimatedModuleSize() + t.tr.GetEstimatedModuleSize() + t.bl.GetEstimatedModuleSize()) / 3
+	moduleSize := t.moduleSize()
 	corr := 1 - 3/float64(dim-7)
 	ex := t.tl.GetX() + corr*(bx-t.tl.GetX())
 	ey := t.tl.GetY() + corr*(by-t.tl.GetY())

@@ -10,8 +10,14 @@
 //   - Decoder reads the codes in a frame with a cascade of gozxing attempts,
 //     cheapest first, within a time budget: an empty frame costs two cheap
 //     stages, a hard one (glare, moiré, 40° of tilt) as many as the budget
-//     allows. Its detector tolerates perspective better than gozxing's own
-//     (detect.go, fit.go). An Assist (scanner/cv) adds OpenCV stages.
+//     allows. It searches an image pyramid (pyramid.go), first at the level
+//     whose long side is at most 1280 px, where a phone photo's modules are
+//     a few pixels wide, then the finer levels for small codes; a frame of
+//     too few gray levels is stretched first (exposure.go). Its detector
+//     tolerates perspective and any in-plane rotation better than
+//     gozxing's own (detect.go, fit.go). An Assist (scanner/cv) adds OpenCV
+//     stages; Options.Thorough (offline tools) runs every stage even when
+//     the first saw no finder pattern.
 //   - Suppressor turns per-frame results into scans: one per code shown.
 //   - TextSource reads keyboard-wedge scanners: LineReader for standard
 //     input, EventReader/OpenKeyboard for a Linux input device.

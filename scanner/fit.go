@@ -86,7 +86,7 @@ func fit(m *gozxing.BitMatrix, t triple, dim int, bx, by float64) *common.Perspe
 		}
 		return s
 	}
-	moduleSize := (t.tl.GetEstimatedModuleSize() + t.tr.GetEstimatedModuleSize() + t.bl.GetEstimatedModuleSize()) / 3
+	moduleSize := t.moduleSize()
 	// Start from the projective estimate and from the parallelogram, and
 	// keep the better: each is the right one for some distortions.
 	px, py := t.tr.GetX()-t.tl.GetX()+t.bl.GetX(), t.tr.GetY()-t.tl.GetY()+t.bl.GetY()

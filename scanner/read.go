@@ -24,11 +24,16 @@ const (
 // view is one image the cascade hands to gozxing, and how its coordinates
 // map back to the frame's.
 type view struct {
-	img     *image.Gray
-	bin     binarizer
-	invert  bool // light modules on a dark background
-	pure    bool // img is a rectified code and nothing else (PURE_BARCODE)
-	toFrame func(x, y float64) Point
+	img    *image.Gray
+	bin    binarizer
+	invert bool // light modules on a dark background
+	pure   bool // img is a rectified code and nothing else (PURE_BARCODE)
+	// countLight also counts the candidates of light-on-dark finder
+	// patterns that form a plausible triple (in the complemented matrix, no
+	// second thresholding): the evidence that sends a dark-mode screen on
+	// to the inverted stage.
+	countLight bool
+	toFrame    func(x, y float64) Point
 }
 
 // outcome is what one read of a view found.
@@ -74,6 +79,7 @@ func read(v view) outcome {
 	var out outcome
 	info, cands := finders(matrix)
 	out.finders = len(cands)
+
 	used := map[*detector.FinderPattern]bool{}
 	try := func(t triple) {
 		if used[t.bl] || used[t.tl] || used[t.tr] {
@@ -87,7 +93,7 @@ func read(v view) outcome {
 	// gozxing's own pick first: right whenever it exists; then the more
 	// tolerant choices of triples, which also find further codes.
 	if info != nil {
-		try(triple{bl: info.GetBottomLeft(), tl: info.GetTopLeft(), tr: info.GetTopRight()})
+		try(newTriple(info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()))
 	}
 	for i, t := range triples(cands) {
 		if i == maxTriples {
@@ -101,7 +107,16 @@ func read(v view) outcome {
 		// sparser scan's do not. Not on a frame full of look-alikes, where
 		// its unbounded scan would be slow.
 		if info, err := detector.NewFinderPatternFinder(matrix, nil).Find(noHints); err == nil {
-			try(triple{bl: info.GetBottomLeft(), tl: info.GetTopLeft(), tr: info.GetTopRight()})
+			try(newTriple(info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()))
+		}
+	}
+	if v.countLight && len(out.results) == 0 {
+		// Light candidates count only as a plausible triple: the
+		// complement of a scene's texture is full of light blobs on dark.
+		matrix.FlipAll()
+		_, light := finders(matrix)
+		if len(triples(light)) > 0 {
+			out.finders += len(light)
 		}
 	}
 	return out

@@ -68,7 +68,7 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	assist := cv.NewAssist()
 	defer assist.Close()
-	dec := scanner.NewDecoder(scanner.Options{Budget: decodeBudget, Assist: assist})
+	dec := fileDecoder(assist)
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	status := 0
@@ -98,6 +98,12 @@ func runDecode(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	return status
+}
+
+// fileDecoder is the decoder of kiosk decode: the kiosk's cascade with
+// decodeBudget, thorough (an image file is never an idle camera frame).
+func fileDecoder(a *cv.Assist) *scanner.Decoder {
+	return scanner.NewDecoder(scanner.Options{Budget: decodeBudget, Assist: a, Thorough: true})
 }
 
 // round1 keeps one decimal: corners are not more precise than that, and

@@ -32,37 +32,28 @@ func benchFrame(b *testing.B, d *scanner.Decoder, g *image.Gray, want string) {
 }
 
 // An idle kiosk: a scene with nobody in front of the camera.
-func BenchmarkEmpty640x480(b *testing.B) {
-	g, err := frames.Empty(frames.Scene{Seed: 1})
+func benchEmpty(b *testing.B, w, h int) {
+	g, err := frames.Empty(frames.Scene{Width: w, Height: h, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
 	benchFrame(b, liveDecoder(b), g, "")
 }
 
-func BenchmarkEmpty1280x720(b *testing.B) {
-	g, err := frames.Empty(frames.Scene{Width: 1280, Height: 720, Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchFrame(b, liveDecoder(b), g, "")
-}
-
-func BenchmarkCertificate640x480(b *testing.B) {
-	f, err := frames.Render(certificate, frames.Scene{Size: 0.55, Tilt: 5, Roll: 3})
+func benchCertificate(b *testing.B, w, h int) {
+	f, err := frames.Render(certificate, frames.Scene{Width: w, Height: h, Size: 0.55, Tilt: 5, Roll: 3})
 	if err != nil {
 		b.Fatal(err)
 	}
 	benchFrame(b, liveDecoder(b), f.Gray, certificate)
 }
 
-func BenchmarkCertificate1280x720(b *testing.B) {
-	f, err := frames.Render(certificate, frames.Scene{Width: 1280, Height: 720, Size: 0.55, Tilt: 5, Roll: 3})
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchFrame(b, liveDecoder(b), f.Gray, certificate)
-}
+func BenchmarkEmpty640x480(b *testing.B)         { benchEmpty(b, 640, 480) }
+func BenchmarkEmpty1280x720(b *testing.B)        { benchEmpty(b, 1280, 720) }
+func BenchmarkEmpty1920x1080(b *testing.B)       { benchEmpty(b, 1920, 1080) }
+func BenchmarkCertificate640x480(b *testing.B)   { benchCertificate(b, 640, 480) }
+func BenchmarkCertificate1280x720(b *testing.B)  { benchCertificate(b, 1280, 720) }
+func BenchmarkCertificate1920x1080(b *testing.B) { benchCertificate(b, 1920, 1080) }
 
 // BenchmarkPresets reports, per camera-like condition, the time per frame
 // and the share of frames read (read/op) over presetSeeds seeds.

@@ -62,3 +62,39 @@ func TestEmptyHasNoCode(t *testing.T) {
 		t.Fatalf("default size %v", g.Rect)
 	}
 }
+
+// Four quarter turns give the photo back pixel for pixel, and a variant's
+// canvas holds the whole turned and scaled photo.
+func TestVariant(t *testing.T) {
+	f, err := Render("VARIANT", Scene{Width: 120, Height: 90, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := f.Gray
+	for i := 0; i < 4; i++ {
+		if g, err = Variant(g, 90, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(g.Pix, f.Gray.Pix) || g.Rect != f.Gray.Rect {
+		t.Fatal("four quarter turns changed the photo")
+	}
+	for _, c := range []struct {
+		deg, scale float64
+		w, h       int
+	}{{90, 1, 90, 120}, {0, 0.5, 60, 45}, {0, 3, 360, 270}, {45, 1, 149, 149}} {
+		v, err := Variant(f.Gray, c.deg, c.scale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Rect.Dx() != c.w || v.Rect.Dy() != c.h {
+			t.Errorf("%g° ×%g: %v, want %dx%d", c.deg, c.scale, v.Rect, c.w, c.h)
+		}
+	}
+	if v, _ := Variant(f.Gray, 45, 1); v.Pix[0] != 255 {
+		t.Errorf("corner of a turned photo is %d, want white", v.Pix[0])
+	}
+	if _, err := Variant(f.Gray, 0, 0); err == nil {
+		t.Error("scale 0 accepted")
+	}
+}
