@@ -272,7 +272,14 @@ func (s *Server) classDelete(w http.ResponseWriter, rq *request) {
 		http.NotFound(w, rq.Request)
 		return
 	}
-	err := s.store.Update(rq.Context(), rq.ses.Account.Name, func(tx *store.Tx) error { return tx.DeleteClass(rq.Context(), id) })
+	s.change(w, rq, "/classes", "class_deleted", func(tx *store.Tx) error { return tx.DeleteClass(rq.Context(), id) })
+}
+
+// change makes one change to a record the path named, in one audited
+// transaction, and goes back to the page with its notice; a record that
+// is gone is a 404.
+func (s *Server) change(w http.ResponseWriter, rq *request, back, notice string, fn func(*store.Tx) error) {
+	err := s.store.Update(rq.Context(), rq.ses.Account.Name, fn)
 	if errors.Is(err, store.ErrNotFound) {
 		http.NotFound(w, rq.Request)
 		return
@@ -280,7 +287,7 @@ func (s *Server) classDelete(w http.ResponseWriter, rq *request) {
 		s.internal(w, rq, err)
 		return
 	}
-	done(w, rq, "/classes", "class_deleted")
+	done(w, rq, back, notice)
 }
 
 // ---- the CSV import
@@ -442,15 +449,7 @@ func (s *Server) caseDelete(w http.ResponseWriter, rq *request) {
 		http.NotFound(w, rq.Request)
 		return
 	}
-	err := s.store.Update(rq.Context(), rq.ses.Account.Name, func(tx *store.Tx) error { return tx.DeleteCase(rq.Context(), id, caseID) })
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, rq.Request)
-		return
-	} else if err != nil {
-		s.internal(w, rq, err)
-		return
-	}
-	done(w, rq, "/cases", "case_deleted")
+	s.change(w, rq, "/cases", "case_deleted", func(tx *store.Tx) error { return tx.DeleteCase(rq.Context(), id, caseID) })
 }
 
 // ---- measures
@@ -619,15 +618,7 @@ func (s *Server) delegationRevoke(w http.ResponseWriter, rq *request) {
 		http.NotFound(w, rq.Request)
 		return
 	}
-	err := s.store.Update(rq.Context(), rq.ses.Account.Name, func(tx *store.Tx) error { return tx.RevokeDelegation(rq.Context(), id) })
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, rq.Request)
-		return
-	} else if err != nil {
-		s.internal(w, rq, err)
-		return
-	}
-	done(w, rq, "/delegations", "delegation_revoked")
+	s.change(w, rq, "/delegations", "delegation_revoked", func(tx *store.Tx) error { return tx.RevokeDelegation(rq.Context(), id) })
 }
 
 // delegationBadge serves the badge QR of a current delegation, signed now
