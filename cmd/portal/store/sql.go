@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -381,9 +380,4 @@ var migrations = []string{
 		PRIMARY KEY (school, day, pos),
 		FOREIGN KEY (school, day) REFERENCES absences (school, day) ON DELETE CASCADE
 	)`,
-}
-
-// String names the backend, for logs.
-func (s *db) String() string {
-	return s.name + " store, schema version " + strconv.Itoa(len(migrations))
 }
