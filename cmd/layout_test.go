@@ -95,6 +95,7 @@ var allowed = map[string][]string{
 	"testdata/fixtures/gen": {"scanner/qrimage", "testdata/fixtures", "verify", "verify/revocation"},
 	"testdata/frames":       {"scanner/qrimage", "testdata/shared"},
 	"testdata/syncbuf":      {},
+	"testdata/browser":      {},
 }
 
 // external lists the modules outside the standard library and who may
@@ -113,8 +114,8 @@ var external = map[string][]string{
 	"github.com/warthog618/go-gpiocdev":  {"hardware/gpio"},
 	"golang.org/x/sys/unix":              {"hardware/gpio", "hardware/camera", "kiosk/clock", "verify/trustdata"},
 	"github.com/go-json-experiment/json": {},
-	"github.com/chromedp/chromedp":       {},
-	"github.com/chromedp/cdproto":        {},
+	"github.com/chromedp/chromedp":       {"testdata/browser"},
+	"github.com/chromedp/cdproto":        {"testdata/browser"},
 	"golang.org/x/crypto":                {"kiosk/office"}, // argon2id for the office's passwords
 	"codeberg.org/go-pdf/fpdf":           {"kiosk/office/docs"},
 }

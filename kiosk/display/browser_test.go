@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,41 +18,9 @@ import (
 
 	"github.com/scuola/kiosk/kiosk"
 	"github.com/scuola/kiosk/privacy"
+	"github.com/scuola/kiosk/testdata/browser"
 	"github.com/scuola/kiosk/testdata/syncbuf"
 )
-
-// chromium is Debian's Chromium, which scripts/test installs.
-const chromium = "/usr/bin/chromium"
-
-// startChromium starts one headless Chromium for the whole test, with a
-// fresh profile and no network but the loopback. Names under .test resolve
-// to 127.0.0.1, so that a foreign site and a rebound DNS name can be played.
-func startChromium(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing: under CI the screen must be tested in a real browser (scripts/test installs chromium)", chromium)
-		}
-		t.Skipf("%s is missing: apt-get install chromium fonts-dejavu-core to test the screen in a real browser", chromium)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.NoSandbox, // the tests run as root
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1024, 600),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", chromium, err)
-	}
-	return ctx
-}
 
 // shown is what the page shows at one moment, as a person would read it.
 type shown struct {
@@ -92,7 +58,7 @@ const readShown = `(() => {
 type screenTest struct {
 	ctx   context.Context
 	srv   *Server
-	shots []string // directories that receive the screenshots
+	shots *browser.Shots
 }
 
 // show publishes sc, waits until the page has drawn it, and looks at it.
@@ -116,15 +82,7 @@ func (st *screenTest) look(t *testing.T, name string) shown {
 	if len(s.Small) > 0 {
 		t.Errorf("%s: touch targets under 64 px: %q", name, s.Small)
 	}
-	png, err := chromedp.Run(st.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, dir := range st.shots {
-		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-			t.Error(err)
-		}
-	}
+	st.shots.Take(t, st.ctx, name, false)
 	return s
 }
 
@@ -192,19 +150,13 @@ func colour(css string) string {
 // a temporary folder, and to $SCREENSHOTS when it is set.
 func TestScreenInChromium(t *testing.T) {
 	start := time.Now()
-	ctx := startChromium(t)
+	ctx := browser.Start(t, 1024, 600)
 	var logs syncbuf.Buffer
 	srv, base, stopServer := startServer(t, Config{
 		Heartbeat: 300 * time.Millisecond,
 		Logger:    slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
-	st := &screenTest{ctx: ctx, srv: srv, shots: []string{t.TempDir()}}
-	if dir := os.Getenv("SCREENSHOTS"); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		st.shots = append(st.shots, dir)
-	}
+	st := &screenTest{ctx: ctx, srv: srv, shots: browser.NewShots(t, "")}
 
 	// What the browser receives and reports, for the checks at the end.
 	var mu sync.Mutex
@@ -455,5 +407,5 @@ func TestScreenInChromium(t *testing.T) {
 			}
 		}
 	})
-	t.Logf("screenshots in %s; all in %v", strings.Join(st.shots, " and "), time.Since(start).Round(time.Millisecond))
+	t.Logf("screenshots in %s; all in %v", strings.Join(st.shots.Dirs, " and "), time.Since(start).Round(time.Millisecond))
 }
