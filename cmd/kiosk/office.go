@@ -140,8 +140,8 @@ func runOfficeUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	if status, ok := fs.Parsed(args); !ok {
 		return status
 	}
-	if *data == "" || *name == "" || *role == "" {
-		return fs.UsageError("--data, --name and --role are required")
+	if status, ok := fs.Need("data", "name", "role"); !ok {
+		return status
 	}
 	r, err := store.ParseRole(*role)
 	if err != nil {

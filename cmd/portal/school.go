@@ -64,11 +64,11 @@ func runSchoolAdd(args []string, stdout, stderr io.Writer) int {
 	if status, ok := fs.Parsed(args); !ok {
 		return status
 	}
-	switch {
-	case fs.NArg() > 0:
+	if fs.NArg() > 0 {
 		return fs.UsageError("unexpected argument %q", fs.Arg(0))
-	case *dsn == "":
-		return fs.UsageError("--db DSN is required")
+	}
+	if status, ok := fs.Need("db"); !ok {
+		return status
 	}
 	if field, err := checkSchool(s); err != nil {
 		return fs.UsageError("--%s: %v", field, err)
@@ -92,13 +92,11 @@ func runSchoolToken(args []string, stdout, stderr io.Writer) int {
 	if status, ok := fs.Parsed(args); !ok {
 		return status
 	}
-	switch {
-	case fs.NArg() > 0:
+	if fs.NArg() > 0 {
 		return fs.UsageError("unexpected argument %q", fs.Arg(0))
-	case *dsn == "":
-		return fs.UsageError("--db DSN is required")
-	case *code == "":
-		return fs.UsageError("--code CODE is required")
+	}
+	if status, ok := fs.Need("db", "code"); !ok {
+		return status
 	}
 	if *revoke {
 		err := withStore(*dsn, func(ctx context.Context, st store.Store) error { return st.Revoke(ctx, *code) })
@@ -126,11 +124,11 @@ func runSchoolImport(args []string, stdout, stderr io.Writer) int {
 	if status, ok := fs.Parsed(args); !ok {
 		return status
 	}
-	switch {
-	case fs.NArg() != 1:
+	if fs.NArg() != 1 {
 		return fs.UsageError("one CSV file is required (code,name,ats,sentinel,pupils_6_19)")
-	case *dsn == "":
-		return fs.UsageError("--db DSN is required")
+	}
+	if status, ok := fs.Need("db"); !ok {
+		return status
 	}
 	schools, err := readSchools(fs.Arg(0))
 	if err != nil {

@@ -53,13 +53,12 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 	if status, ok := fs.Parsed(args); !ok {
 		return status
 	}
+	if status, ok := fs.Need("db", "addr"); !ok {
+		return status
+	}
 	switch {
 	case fs.NArg() > 0:
 		return fs.UsageError("unexpected argument %q", fs.Arg(0))
-	case *dsn == "":
-		return fs.UsageError("--db DSN is required")
-	case *addr == "":
-		return fs.UsageError("--addr HOST:PORT is required")
 	case (*certFile == "") != (*keyFile == ""):
 		return fs.UsageError("--cert and --key go together")
 	case *plain && *certFile != "":

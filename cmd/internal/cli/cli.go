@@ -98,6 +98,22 @@ func (f *Flags) Parsed(args []string) (status int, ok bool) {
 	return 0, true
 }
 
+// Need checks that each named flag was given a value; for the first one
+// left empty it says so, with the flag's own description, and returns
+// ExitUsage and false.
+func (f *Flags) Need(names ...string) (status int, ok bool) {
+	for _, n := range names {
+		fl := f.Lookup(n)
+		if fl == nil {
+			panic("cli: Need of an undefined flag --" + n)
+		}
+		if fl.Value.String() == "" {
+			return f.UsageError("--%s is required (%s)", n, fl.Usage), false
+		}
+	}
+	return 0, true
+}
+
 // UsageError says what is wrong with the command line and returns
 // ExitUsage.
 func (f *Flags) UsageError(format string, a ...any) int {
