@@ -64,7 +64,7 @@ var allowed = map[string][]string{
 	"kiosk":                     {"hardware", "kiosk/badge", "kiosk/lang", "kiosk/link", "kiosk/school", "privacy", "verify", "verify/calendar"},
 	"kiosk/display":             {"kiosk", "kiosk/lang", "privacy", "privacy/loopback"},
 	"kiosk/office/store":        {"kiosk/school", "verify/calendar"},
-	"kiosk/office": {"kiosk/badge", "kiosk/lang", "kiosk/office/store", "kiosk/school",
+	"kiosk/office": {"kiosk/badge", "kiosk/lang", "kiosk/office/docs", "kiosk/office/store", "kiosk/school",
 		"scanner/qrimage", "verify/calendar", "verify/issue"},
 	"kiosk/office/docs": {"kiosk/badge", "kiosk/lang", "scanner/qrimage", "verify/calendar"},
 	"kiosk/daemon": {"hardware", "hardware/camera", "hardware/gpio", "hardware/sim", "hardware/tone",

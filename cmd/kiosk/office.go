@@ -128,7 +128,10 @@ func demoSchool(ctx context.Context, st *store.Store) (string, error) {
 		return "", err
 	}
 	return pw, st.Update(ctx, "demo", func(tx *store.Tx) error {
-		return tx.SetSchool(ctx, "MIEE000001", "Scuola dimostrativa", "Via Roma 1, Milano")
+		return tx.SetSchool(ctx, store.School{Code: "MIEE000001", Name: "Scuola primaria dimostrativa",
+			Institution: "Istituto Comprensivo dimostrativo", Address: "Via Roma 1, 20121 Milano", City: "Milano",
+			Email: "segreteria@scuola.example", HeadTeacher: "Dirigente dimostrativo",
+			DPOName: "Responsabile della protezione dei dati", DPOEmail: "dpo@scuola.example"})
 	})
 }
 

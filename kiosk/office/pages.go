@@ -7,19 +7,16 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"image/png"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 
-	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/lang"
+	"github.com/scuola/kiosk/kiosk/office/docs"
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/kiosk/school"
-	"github.com/scuola/kiosk/scanner/qrimage"
 	"github.com/scuola/kiosk/verify/calendar"
-	"github.com/scuola/kiosk/verify/issue"
 )
 
 // formPage is the data of a page with a form that may come back with
@@ -107,7 +104,40 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 
 type schoolData struct {
 	formPage
+	Fields      []schoolField
 	Fingerprint string
+}
+
+// schoolField is one input of the school page.
+type schoolField struct {
+	Name        string // the input's
+	Docs        string // the documents' field it fills (kiosk/office/docs's FieldError names)
+	Label       lang.Key
+	Type        string // the input's type
+	Wide        bool
+	Placeholder string
+	Required    bool
+	value       func(*store.School) *string
+}
+
+// Max is the input's bound; the documents check their own, tighter ones.
+func (schoolField) Max() int { return maxSchoolField }
+
+const maxSchoolField = 300
+
+// schoolFields are the school page's inputs, in its order: the plesso,
+// then what the documents print (after "address").
+var schoolFields = []schoolField{
+	{Name: "code", Docs: "school.code", Label: lang.OfficeFieldCode, Type: "text", Placeholder: "MIEE12345X", Required: true, value: func(s *store.School) *string { return &s.Code }},
+	{Name: "name", Docs: "school.plesso", Label: lang.OfficeFieldSchoolName, Type: "text", Required: true, value: func(s *store.School) *string { return &s.Name }},
+	{Name: "address", Docs: "school.address", Label: lang.OfficeFieldAddress, Type: "text", Wide: true, value: func(s *store.School) *string { return &s.Address }},
+	{Name: "institution", Docs: "school.name", Label: lang.OfficeFieldInstitution, Type: "text", Wide: true, value: func(s *store.School) *string { return &s.Institution }},
+	{Name: "city", Docs: "school.city", Label: lang.OfficeFieldCity, Type: "text", value: func(s *store.School) *string { return &s.City }},
+	{Name: "email", Docs: "school.email", Label: lang.OfficeFieldEmail, Type: "email", value: func(s *store.School) *string { return &s.Email }},
+	{Name: "head_teacher", Docs: "head_teacher.name", Label: lang.OfficeFieldHeadTeacher, Type: "text", Wide: true, value: func(s *store.School) *string { return &s.HeadTeacher }},
+	{Name: "dpo_name", Docs: "dpo.name", Label: lang.OfficeFieldDPOName, Type: "text", value: func(s *store.School) *string { return &s.DPOName }},
+	{Name: "dpo_email", Docs: "dpo.email", Label: lang.OfficeFieldDPOEmail, Type: "email", value: func(s *store.School) *string { return &s.DPOEmail }},
+	{Name: "informativa_url", Docs: "notice.url", Label: lang.OfficeFieldInformativaURL, Type: "url", Wide: true, Placeholder: "https://", value: func(s *store.School) *string { return &s.InformativaURL }},
 }
 
 func (s *Server) schoolPage(w http.ResponseWriter, rq *request) {
@@ -120,13 +150,16 @@ func (s *Server) showSchool(w http.ResponseWriter, rq *request, status int, f *f
 		s.internal(w, rq, err)
 		return
 	}
-	d := schoolData{}
+	d := schoolData{Fields: schoolFields}
 	if block, _ := pem.Decode([]byte(sc.CertPEM)); block != nil {
 		d.Fingerprint = fingerprint(block.Bytes)
 	}
 	p := page{Title: lang.OfficeSchoolTitle, Nav: "school", Data: &d}
 	if f == nil {
-		d.Form = url.Values{"code": {sc.Code}, "name": {sc.Name}, "address": {sc.Address}}
+		d.Form = url.Values{}
+		for _, fd := range schoolFields {
+			d.Form.Set(fd.Name, *fd.value(&sc))
+		}
 		s.render(w, rq, status, "school", p)
 		return
 	}
@@ -134,21 +167,32 @@ func (s *Server) showSchool(w http.ResponseWriter, rq *request, status int, f *f
 	s.refuse(w, rq, "school", p, f)
 }
 
+// schoolPost saves the school's details. Each is checked by the rules of
+// the documents that print it, so that what is saved prints; only the
+// code and the plesso's name are required before the documents are made.
 func (s *Server) schoolPost(w http.ResponseWriter, rq *request) {
 	f := newForm(rq)
 	f.values.Set("code", strings.ToUpper(strings.TrimSpace(f.values.Get("code"))))
-	code := f.text("code", lang.OfficeFieldCode, true, 10)
-	if code != "" && !codePattern.MatchString(code) {
+	var sc store.School
+	for _, fd := range schoolFields {
+		*fd.value(&sc) = f.text(fd.Name, fd.Label, fd.Required, maxSchoolField)
+	}
+	if sc.Code != "" && !codePattern.MatchString(sc.Code) {
 		f.bad("code", lang.OfficeFieldCode, lang.OfficeErrCode)
 	}
-	name := f.text("name", lang.OfficeFieldSchoolName, true, 120)
-	address := f.text("address", lang.OfficeFieldAddress, false, 200)
+	if f.ok() {
+		for _, e := range fieldErrors(noticeOf(sc, s.today()).Validate()) {
+			if e.Problem != "empty" {
+				docsField(f, e)
+			}
+		}
+	}
 	if !f.ok() {
 		s.showSchool(w, rq, http.StatusBadRequest, f)
 		return
 	}
 	if err := s.store.Update(rq.Context(), rq.ses.Account.Name, func(tx *store.Tx) error {
-		return tx.SetSchool(rq.Context(), code, name, address)
+		return tx.SetSchool(rq.Context(), sc)
 	}); err != nil {
 		s.internal(w, rq, err)
 		return
@@ -574,6 +618,13 @@ func (s *Server) delegationAdd(w http.ResponseWriter, rq *request) {
 	name := f.text("name", lang.OfficeFieldDelegate, true, 100)
 	role := f.text("role", lang.OfficeFieldRole, true, 100)
 	until := f.day("valid_until", lang.OfficeFieldValidUntil, s.today(), s.today()+maxDelegationDays)
+	if f.ok() { // the name and role must print on the Allegato A and the badge
+		for _, e := range fieldErrors(docs.Delegation{Delegate: name, Role: role}.Validate(docs.School{}, docs.HeadTeacher{})) {
+			if e.Field == "delegation.delegate" || e.Field == "delegation.role" {
+				docsField(f, e)
+			}
+		}
+	}
 	if !f.ok() {
 		s.showDelegations(w, rq, f, 0)
 		return
@@ -619,104 +670,6 @@ func (s *Server) delegationRevoke(w http.ResponseWriter, rq *request) {
 		return
 	}
 	s.change(w, rq, "/delegations", "delegation_revoked", func(tx *store.Tx) error { return tx.RevokeDelegation(rq.Context(), id) })
-}
-
-// delegationBadge serves the badge QR of a current delegation, signed now
-// with the school's key.
-func (s *Server) delegationBadge(w http.ResponseWriter, rq *request) {
-	d, sc, ok := s.currentDelegation(w, rq)
-	if !ok {
-		return
-	}
-	signer, err := issue.ParseSignerPEM([]byte(sc.KeyPEM))
-	if err != nil {
-		s.internal(w, rq, fmt.Errorf("the school's signing key: %w", err))
-		return
-	}
-	text, err := badge.Issue(signer, badge.Badge{DelegationID: d.BadgeID(), Name: d.Name, Role: d.Role, ValidUntil: d.ValidUntil, SchoolCode: sc.Code})
-	if err != nil {
-		s.internal(w, rq, err)
-		return
-	}
-	img, err := qrimage.Draw(text, 480)
-	if err != nil {
-		s.internal(w, rq, err)
-		return
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		s.internal(w, rq, err)
-		return
-	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="badge-%s.png"`, d.BadgeID()))
-	w.Write(b.Bytes())
-}
-
-// currentDelegation finds the path's delegation, refusing a revoked or
-// ended one: its badge or document would be a lie.
-func (s *Server) currentDelegation(w http.ResponseWriter, rq *request) (store.Delegation, store.School, bool) {
-	id, ok := pathID(rq, "id")
-	if !ok {
-		http.NotFound(w, rq.Request)
-		return store.Delegation{}, store.School{}, false
-	}
-	d, err := s.store.Delegation(rq.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, rq.Request)
-		return d, store.School{}, false
-	}
-	sc, err2 := s.store.School(rq.Context())
-	if err = errors.Join(err, err2); err != nil {
-		s.internal(w, rq, err)
-		return d, sc, false
-	}
-	if !d.Current(s.today()) {
-		s.fail(w, rq, http.StatusConflict, lang.OfficeNoBadge)
-		return d, sc, false
-	}
-	return d, sc, true
-}
-
-// delegationPDF is the slot of the Allegato A document (kiosk/office/docs).
-func (s *Server) delegationPDF(w http.ResponseWriter, rq *request) {
-	if s.docs == nil {
-		http.NotFound(w, rq.Request)
-		return
-	}
-	d, sc, ok := s.currentDelegation(w, rq)
-	if !ok {
-		return
-	}
-	sc.KeyPEM = ""
-	s.pdf(w, rq, fmt.Sprintf("delega-%s.pdf", d.BadgeID()), func(out io.Writer) error { return s.docs.Delegation(out, rq.lang, sc, d) })
-}
-
-// informativa is the slot of the Allegato B document.
-func (s *Server) informativa(w http.ResponseWriter, rq *request) {
-	if s.docs == nil {
-		http.NotFound(w, rq.Request)
-		return
-	}
-	sc, err := s.store.School(rq.Context())
-	if err != nil {
-		s.internal(w, rq, err)
-		return
-	}
-	sc.KeyPEM = ""
-	s.pdf(w, rq, "informativa.pdf", func(out io.Writer) error { return s.docs.Informativa(out, rq.lang, sc) })
-}
-
-// pdf writes a document whole, or an error page if it could not be made.
-func (s *Server) pdf(w http.ResponseWriter, rq *request, name string, write func(io.Writer) error) {
-	var b bytes.Buffer
-	if err := write(&b); err != nil {
-		s.internal(w, rq, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
-	w.Write(b.Bytes())
 }
 
 // ---- audit

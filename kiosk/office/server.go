@@ -40,19 +40,9 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-// Documents writes the printable documents of a delegation (Allegato A)
-// and the privacy notice (Allegato B) as PDF; kiosk/office/docs provides
-// them. Without it the pages show no document links.
-type Documents interface {
-	Delegation(w io.Writer, l lang.Lang, s store.School, d store.Delegation) error
-	Informativa(w io.Writer, l lang.Lang, s store.School) error
-}
-
 // Config is what a Server needs.
 type Config struct {
 	Store *store.Store
-	// Documents, when set, serves the delegation and informativa PDFs.
-	Documents Documents
 	// Argon2 is the cost of new password hashes (DefaultArgon2 when zero).
 	Argon2 Argon2
 	Logger *slog.Logger
@@ -63,7 +53,6 @@ type Config struct {
 // Server serves the office's pages.
 type Server struct {
 	store     *store.Store
-	docs      Documents
 	log       *slog.Logger
 	now       func() time.Time
 	pages     map[string]*template.Template
@@ -76,7 +65,7 @@ type Server struct {
 // New prepares a server over an open store, and makes the school's badge
 // signing key if it has none yet.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	s := &Server{store: cfg.Store, docs: cfg.Documents, log: cfg.Logger, now: cfg.Now,
+	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now,
 		limits: newLimiter(maxFailsPerAccount, failWindow), addrLimit: newLimiter(maxFailsPerAddress, failWindow)}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -156,6 +145,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /school", s.guard(store.Dirigente, s.schoolPost))
 	m.HandleFunc("GET /school/certificate.pem", s.guard(store.Dirigente, s.certificate))
 	m.HandleFunc("GET /school/informativa.pdf", s.guard("", s.informativa))
+	m.HandleFunc("GET /informativa", s.informativaPage)
 
 	m.HandleFunc("GET /classes", s.guard("", s.classesPage))
 	m.HandleFunc("POST /classes", s.guard("", s.classAdd))
@@ -206,7 +196,6 @@ type page struct {
 	Path    string
 	Notice  string   // what was just done
 	Errors  []string // each naming its field
-	Docs    bool     // the PDF documents are available
 	Data    any
 }
 
@@ -215,7 +204,7 @@ func (p page) Dirigente() bool { return p.Account != nil && p.Account.Role == st
 
 // render writes a page with status.
 func (s *Server) render(w http.ResponseWriter, rq *request, status int, name string, p page) {
-	p.L, p.Path, p.Docs = rq.lang, rq.URL.Path, s.docs != nil
+	p.L, p.Path = rq.lang, rq.URL.Path
 	if rq.ses != nil {
 		p.Account, p.CSRF = &rq.ses.Account, rq.ses.CSRF
 	}

@@ -439,6 +439,12 @@ func TestFormsNameTheBadField(t *testing.T) {
 		{fmt.Sprintf("/classes/%d/verify-until", id), url.Values{"until": {"domani"}}, "Fine verifica quotidiana: una data"},
 		{"/school", url.Values{"code": {"MI12"}, "name": {"Manzoni"}}, "Codice meccanografico: 4 lettere e 6 lettere o cifre"},
 		{"/school", url.Values{"code": {"MIEE12345X"}, "name": {""}}, "Nome del plesso: obbligatorio"},
+		{"/school", url.Values{"code": {"MIEE12345X"}, "name": {"Manzoni"}, "email": {"segreteria"}}, "E-mail della scuola (PEO o PEC): non è un indirizzo e-mail"},
+		{"/school", url.Values{"code": {"MIEE12345X"}, "name": {"Manzoni"}, "dpo_email": {"dpo@"}}, "E-mail del RPD: non è un indirizzo e-mail"},
+		{"/school", url.Values{"code": {"MIEE12345X"}, "name": {"Manzoni"}, "informativa_url": {"www.scuola.it"}}, "Indirizzo dell&#39;informativa sul sito della scuola: non è un indirizzo web completo"},
+		{"/school", url.Values{"code": {"MIEE12345X"}, "name": {"Manzoni"}, "head_teacher": {"Łucja Nowak"}}, "Dirigente scolastico (come firma): contiene caratteri che il documento non può stampare"},
+		{"/school", url.Values{"code": {"MIEE12345X"}, "name": {"Manzoni"}, "city": {strings.Repeat("x", 301)}}, "Comune: al massimo 300 caratteri"},
+		{"/delegations", url.Values{"name": {"Łucja Nowak"}, "role": {"docente"}, "valid_until": {"2022-06-30"}}, "Delegato: contiene caratteri che il documento non può stampare"},
 		{"/delegations", url.Values{"name": {""}, "role": {"docente"}, "valid_until": {"2022-06-30"}}, "Delegato: obbligatorio"},
 		{"/delegations", url.Values{"name": {"Luca Bianchi"}, "role": {""}, "valid_until": {"2022-06-30"}}, "Qualifica: obbligatorio"},
 		{"/delegations", url.Values{"name": {"Luca Bianchi"}, "role": {"docente"}, "valid_until": {"2022-02-14"}}, "Valida fino al: una data dal 15/02/2022"},
@@ -547,6 +553,69 @@ func TestMeasuresAndDelegations(t *testing.T) {
 	if strings.Contains(body, "BEGIN") {
 		t.Fatal("the audit shows key material")
 	}
+}
+
+// The documents print the school's details: until they are complete the
+// PDFs name what is missing; then the delegation's Allegato A and the
+// privacy notice are served, the notice also as a public page.
+func TestSchoolDocuments(t *testing.T) {
+	o := newOffice(t)
+	b := o.browser(t)
+	b.login("preside", headPassword)
+	b.get("/school")
+	if status, _ := b.post("/school", url.Values{"code": {"miee8ab01x"}, "name": {"Scuola primaria «Gianni Rodari»"}}); status != http.StatusSeeOther {
+		t.Fatalf("school: %d", status)
+	}
+	status, body := b.get("/school/informativa.pdf")
+	if status != http.StatusConflict {
+		t.Fatalf("notice of an incomplete school: %d", status)
+	}
+	wantIn(t, htmlText(body), "Completare prima questi dati nella pagina Scuola", "Dirigente scolastico (come firma): obbligatorio",
+		"E-mail del RPD: obbligatorio", "Istituzione scolastica: obbligatorio")
+
+	details := url.Values{"code": {"MIEE8AB01X"}, "name": {"Scuola primaria «Gianni Rodari»"},
+		"institution": {"Istituto Comprensivo «Niccolò Tommaseo»"}, "address": {"Via Giosuè Carducci 12, 20123 Milano"},
+		"city": {"Milano"}, "email": {"miic8ab00x@istruzione.it"}, "head_teacher": {"Prof.ssa Lucia Ferrè"},
+		"dpo_name": {"Studio Privacy Scuole S.r.l."}, "dpo_email": {"dpo@privacyscuole.it"},
+		"informativa_url": {"https://www.scuola.example/privacy"}}
+	b.get("/school")
+	if status, _ := b.post("/school", details); status != http.StatusSeeOther {
+		t.Fatalf("school: %d", status)
+	}
+	_, body = b.get("/school")
+	for _, v := range details {
+		wantIn(t, htmlText(body), v[0])
+	}
+	for _, path := range []string{"/school/informativa.pdf", "/delegations/1/allegato-a.pdf"} {
+		if path == "/delegations/1/allegato-a.pdf" {
+			b.get("/delegations")
+			if status, _ := b.post("/delegations", url.Values{"name": {"Maria Rossi"}, "role": {"collaboratrice scolastica"}, "valid_until": {"2022-06-30"}}); status != http.StatusSeeOther {
+				t.Fatalf("delegation: %d", status)
+			}
+		}
+		resp, err := b.c.Get(o.ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdf, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+			t.Fatalf("%s: %d %s %s", path, resp.StatusCode, resp.Header.Get("Content-Type"), htmlText(string(pdf)))
+		}
+	}
+	// The public page needs no account, and speaks the family's language.
+	resp, err := o.ts.Client().Get(o.ts.URL + "/informativa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("public notice: %d", resp.StatusCode)
+	}
+	wantIn(t, htmlText(string(page)), "Istituto Comprensivo «Niccolò Tommaseo»", "dpo@privacyscuole.it", "Prof.ssa Lucia Ferrè")
+	_, body = b.get("/audit")
+	wantIn(t, htmlText(body), "dpo@privacyscuole.it")
 }
 
 // Every key the templates name has its words.

@@ -21,11 +21,23 @@ var (
 	ErrDayTaken = errors.New("another rule set comes into force that day")
 )
 
-// School is the plesso the office serves.
+// School is the plesso the office serves, with what its documents print.
 type School struct {
-	Code    string // codice meccanografico
-	Name    string
-	Address string
+	Code        string // codice meccanografico
+	Name        string // the plesso, e.g. Scuola primaria «Gianni Rodari»
+	Institution string // the institution it belongs to, e.g. Istituto Comprensivo «Alessandro Manzoni»
+	Address     string
+	City        string // where documents are signed
+	Email       string // the school's address for privacy requests
+	HeadTeacher string // as the head teacher signs
+	DPOName     string // the data protection officer
+	DPOEmail    string
+	// InformativaURL is the privacy notice's page on the school's website
+	// (optional): printed with its QR on the notice.
+	InformativaURL string
+	// Updated is the day these details last changed: the notice's
+	// publication day.
+	Updated calendar.Day
 	// KeyPEM and CertPEM are the badge signer: the key never leaves this
 	// machine, the certificate goes to every kiosk.
 	KeyPEM, CertPEM string
@@ -123,17 +135,28 @@ func affected(res sql.Result, err error, what string) error {
 // School returns the school.
 func (r reader) School(ctx context.Context) (School, error) {
 	var s School
-	err := r.q.QueryRowContext(ctx, `SELECT code, name, address, key_pem, cert_pem FROM school`).
-		Scan(&s.Code, &s.Name, &s.Address, &s.KeyPEM, &s.CertPEM)
+	var updated string
+	err := r.q.QueryRowContext(ctx, `SELECT code, name, institution, address, city, email, head_teacher,
+		dpo_name, dpo_email, informativa_url, updated, key_pem, cert_pem FROM school`).
+		Scan(&s.Code, &s.Name, &s.Institution, &s.Address, &s.City, &s.Email, &s.HeadTeacher,
+			&s.DPOName, &s.DPOEmail, &s.InformativaURL, &updated, &s.KeyPEM, &s.CertPEM)
+	if err == nil && updated != "" {
+		s.Updated, err = calendar.Parse(updated)
+	}
 	return s, err
 }
 
-// SetSchool changes the school's code, name and address.
-func (t *Tx) SetSchool(ctx context.Context, code, name, address string) error {
-	if _, err := t.tx.ExecContext(ctx, `UPDATE school SET code = ?, name = ?, address = ?`, code, name, address); err != nil {
+// SetSchool changes the school's details (not its signing key, see
+// SetSigner), dated today.
+func (t *Tx) SetSchool(ctx context.Context, s School) error {
+	if _, err := t.tx.ExecContext(ctx, `UPDATE school SET code = ?, name = ?, institution = ?, address = ?,
+		city = ?, email = ?, head_teacher = ?, dpo_name = ?, dpo_email = ?, informativa_url = ?, updated = ?`,
+		s.Code, s.Name, s.Institution, s.Address, s.City, s.Email, s.HeadTeacher,
+		s.DPOName, s.DPOEmail, s.InformativaURL, t.now.Format(time.DateOnly)); err != nil {
 		return err
 	}
-	return t.audit(ctx, "school", "code %s, name %q, address %q", code, name, address)
+	return t.audit(ctx, "school", "code %s, name %q, institution %q, address %q, city %q, e-mail %q, head teacher %q, DPO %q <%s>, informativa %q",
+		s.Code, s.Name, s.Institution, s.Address, s.City, s.Email, s.HeadTeacher, s.DPOName, s.DPOEmail, s.InformativaURL)
 }
 
 // SetSigner stores the school's badge key and certificate; it refuses to

@@ -83,4 +83,18 @@ CREATE TABLE delegations (
 	created     TEXT NOT NULL
 );
 `,
+	// 3: what the documents print about the school (Allegato A and B):
+	// the institution it belongs to, its town and e-mail, the head
+	// teacher, the DPO, the notice's page, and the day these were last
+	// changed (the notice's publication day).
+	`
+ALTER TABLE school ADD COLUMN institution     TEXT NOT NULL DEFAULT '';
+ALTER TABLE school ADD COLUMN city            TEXT NOT NULL DEFAULT '';
+ALTER TABLE school ADD COLUMN email           TEXT NOT NULL DEFAULT '';
+ALTER TABLE school ADD COLUMN head_teacher    TEXT NOT NULL DEFAULT '';
+ALTER TABLE school ADD COLUMN dpo_name        TEXT NOT NULL DEFAULT '';
+ALTER TABLE school ADD COLUMN dpo_email       TEXT NOT NULL DEFAULT '';
+ALTER TABLE school ADD COLUMN informativa_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE school ADD COLUMN updated         TEXT NOT NULL DEFAULT ''; -- YYYY-MM-DD
+`,
 }

@@ -156,7 +156,7 @@ func TestBackupOfALiveDatabase(t *testing.T) {
 	s := open(t)
 	var id int64
 	if err := s.Update(ctx, "dirigente", func(tx *Tx) (err error) {
-		if err := tx.SetSchool(ctx, "MIEE000001", "Plesso Manzoni", "Via Roma 1, Milano"); err != nil {
+		if err := tx.SetSchool(ctx, School{Code: "MIEE000001", Name: "Plesso Manzoni", Address: "Via Roma 1, Milano", DPOEmail: "dpo@example.org"}); err != nil {
 			return err
 		}
 		id, err = tx.AddClass(ctx, "2B", school.Secondaria1, 24)
@@ -209,7 +209,7 @@ func TestBackupOfALiveDatabase(t *testing.T) {
 	}
 	sc, _ := b.School(ctx)
 	cs, err := b.Classes(ctx)
-	if err != nil || sc.Code != "MIEE000001" || len(cs) != 1 {
+	if err != nil || sc.Code != "MIEE000001" || sc.DPOEmail != "dpo@example.org" || sc.Updated == 0 || len(cs) != 1 {
 		t.Fatalf("backup: %+v %+v %v", sc, cs, err)
 	}
 	if n := int64(len(cs[0].Cases)); n < 20 || n > during+1 {
