@@ -96,6 +96,7 @@ var allowed = map[string][]string{
 	"testdata/frames":       {"scanner/qrimage", "testdata/shared"},
 	"testdata/syncbuf":      {},
 	"testdata/browser":      {},
+	"testdata/poppler":      {},
 }
 
 // external lists the modules outside the standard library and who may

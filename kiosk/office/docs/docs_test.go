@@ -2,13 +2,8 @@ package docs
 
 import (
 	"bytes"
-	"image"
-	"image/draw"
-	"image/png"
+	"github.com/scuola/kiosk/testdata/poppler"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -64,68 +59,6 @@ func testNotice() Notice {
 	}
 }
 
-// tool returns the path of a poppler-utils program; missing, it fails the
-// test under CI (scripts/test installs it) and skips it elsewhere.
-func tool(t *testing.T, name string) string {
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s not installed (poppler-utils): required under CI", name)
-	}
-	t.Skipf("%s not installed (apt-get install poppler-utils)", name)
-	return ""
-}
-
-// pdfText returns the text of one page of a PDF (0: every page), in
-// reading order, as pdftotext extracts it.
-func pdfText(t *testing.T, pdf []byte, page int) string {
-	args := []string{"-enc", "UTF-8"}
-	if page > 0 {
-		args = append(args, "-f", strconv.Itoa(page), "-l", strconv.Itoa(page))
-	}
-	out, err := exec.Command(tool(t, "pdftotext"), append(args, writeTemp(t, pdf), "-")...).Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
-}
-
-// pdfPage renders one page of a PDF at dpi dots per inch, in gray, as the
-// camera would see a printed sheet.
-func pdfPage(t *testing.T, pdf []byte, page, dpi int) *image.Gray {
-	out := filepath.Join(t.TempDir(), "page")
-	p := strconv.Itoa(page)
-	cmd := exec.Command(tool(t, "pdftoppm"), "-png", "-gray", "-r", strconv.Itoa(dpi), "-f", p, "-l", p, "-singlefile", writeTemp(t, pdf), out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v: %s", err, b)
-	}
-	f, err := os.ReadFile(out + ".png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(f))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := image.NewGray(img.Bounds())
-	draw.Draw(g, g.Rect, img, img.Bounds().Min, draw.Src)
-	return g
-}
-
-func writeTemp(t *testing.T, b []byte) string {
-	path := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// oneLine joins a page's words with single spaces, so that a phrase
-// wrapped across lines still reads as one.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 func makeDelega(t testing.TB, l lang.Lang, d Delegation) []byte {
 	var b bytes.Buffer
 	if err := Delega(&b, l, testSchool(), testHead(), d); err != nil {
@@ -168,14 +101,14 @@ func TestDelegaText(t *testing.T) {
 		}
 		tc.page1 = append(tc.page1, "Prof.ssa Lucia Ferrè")
 		for page, want := range [][]string{append(common, tc.page1...), append(common, tc.badge...)} {
-			text := oneLine(pdfText(t, pdf, page+1))
+			text := poppler.OneLine(poppler.Text(t, pdf, page+1))
 			for _, w := range want {
 				if !strings.Contains(text, w) {
 					t.Errorf("%s page %d lacks %q:\n%s", tc.l, page+1, w, text)
 				}
 			}
 		}
-		if n := strings.Count(pdfText(t, pdf, 0), "\f"); n != 2 {
+		if n := strings.Count(poppler.Text(t, pdf, 0), "\f"); n != 2 {
 			t.Errorf("%s: %d pages, want the delegation on one and the badge on the other", tc.l, n)
 		}
 	}
@@ -196,7 +129,7 @@ func TestBadgeReadsBackFromThePDF(t *testing.T) {
 	pdf := makeDelega(t, lang.IT, d)
 	dist := float64(promisedCM(t, pdf)) * 10
 	dpi := int(math.Round(pxPerMM(dist) * 25.4))
-	page := pdfPage(t, pdf, 2, dpi)
+	page := poppler.Page(t, pdf, 2, dpi)
 	rs := scanner.NewDecoder(scanner.Options{Budget: time.Second}).Decode(page)
 	if len(rs) != 1 || rs[0].Text != d.BadgePayload {
 		t.Fatalf("at %d dpi (the camera at %.0f mm) read %d codes, want the badge", dpi, dist, len(rs))
@@ -214,7 +147,7 @@ func TestBadgeReadsBackFromThePDF(t *testing.T) {
 
 // promisedCM reads the distance the badge page promises.
 func promisedCM(t *testing.T, pdf []byte) int {
-	m := regexp.MustCompile(`a non più di (\d+) cm`).FindStringSubmatch(oneLine(pdfText(t, pdf, 2)))
+	m := regexp.MustCompile(`a non più di (\d+) cm`).FindStringSubmatch(poppler.OneLine(poppler.Text(t, pdf, 2)))
 	if m == nil {
 		t.Fatal("the badge page promises no distance")
 	}

@@ -3,6 +3,7 @@ package docs
 import (
 	"bytes"
 	"errors"
+	"github.com/scuola/kiosk/testdata/poppler"
 	"html/template"
 	"image"
 	"image/png"
@@ -43,18 +44,18 @@ func TestInformativa(t *testing.T) {
 		if err := Informativa(&b, tc.l, n); err != nil {
 			t.Fatal(err)
 		}
-		all := pdfText(t, b.Bytes(), 0)
+		all := poppler.Text(t, b.Bytes(), 0)
 		if pages := strings.Count(all, "\f"); pages != 1 {
 			t.Errorf("%s: %d pages, want one to post", tc.l, pages)
 		}
-		text := oneLine(all)
+		text := poppler.OneLine(all)
 		for _, w := range append(tc.want, "Istituto Comprensivo «Niccolò Tommaseo»", "MIEE8AB01X", "miic8ab00x@istruzione.it",
 			"Via Giosuè Carducci 12, 20123 Milano (MI)") {
 			if !strings.Contains(text, w) {
 				t.Errorf("%s notice lacks %q:\n%s", tc.l, w, text)
 			}
 		}
-		rs := scanner.NewDecoder(scanner.Options{Budget: time.Second}).Decode(pdfPage(t, b.Bytes(), 1, 150))
+		rs := scanner.NewDecoder(scanner.Options{Budget: time.Second}).Decode(poppler.Page(t, b.Bytes(), 1, 150))
 		if len(rs) != 1 || rs[0].Text != n.URL {
 			t.Errorf("%s: the page's code read as %d codes, want its address", tc.l, len(rs))
 		}

@@ -3,6 +3,7 @@ package docs
 import (
 	"bytes"
 	"errors"
+	"github.com/scuola/kiosk/testdata/poppler"
 	"io"
 	"regexp"
 	"strings"
@@ -84,9 +85,9 @@ func TestLongestInputsFit(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The signatures may move to a page of their own; the badge is last.
-	text := pdfText(t, b.Bytes(), 0)
+	text := poppler.Text(t, b.Bytes(), 0)
 	pages := strings.Split(strings.TrimSuffix(text, "\f"), "\f")
-	if last := oneLine(pages[len(pages)-1]); !strings.Contains(last, "Valida fino al 30/06/2022") || !strings.Contains(last, d.Delegate) {
+	if last := poppler.OneLine(pages[len(pages)-1]); !strings.Contains(last, "Valida fino al 30/06/2022") || !strings.Contains(last, d.Delegate) {
 		t.Errorf("the badge is not the last page:\n%s", last)
 	}
 }
