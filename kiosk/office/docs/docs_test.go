@@ -2,7 +2,6 @@ package docs
 
 import (
 	"bytes"
-	"github.com/scuola/kiosk/testdata/poppler"
 	"math"
 	"regexp"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"github.com/scuola/kiosk/scanner/qrimage"
 	"github.com/scuola/kiosk/testdata/fixtures"
 	"github.com/scuola/kiosk/testdata/frames"
+	"github.com/scuola/kiosk/testdata/poppler"
 	"github.com/scuola/kiosk/verify/calendar"
 )
 

@@ -3,7 +3,6 @@ package docs
 import (
 	"bytes"
 	"errors"
-	"github.com/scuola/kiosk/testdata/poppler"
 	"html/template"
 	"image"
 	"image/png"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/scanner"
+	"github.com/scuola/kiosk/testdata/poppler"
 )
 
 // The privacy notice names the controller, the DPO, the purpose, the legal

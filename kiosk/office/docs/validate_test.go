@@ -3,13 +3,13 @@ package docs
 import (
 	"bytes"
 	"errors"
-	"github.com/scuola/kiosk/testdata/poppler"
 	"io"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/scuola/kiosk/kiosk/lang"
+	"github.com/scuola/kiosk/testdata/poppler"
 )
 
 // Each wrong input is refused with an error naming its field, and nothing
