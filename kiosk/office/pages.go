@@ -129,7 +129,7 @@ const maxSchoolField = 300
 // then what the documents print (after "address").
 var schoolFields = []schoolField{
 	{Name: "code", Docs: "school.code", Label: lang.OfficeFieldCode, Type: "text", Placeholder: "MIEE12345X", Required: true, value: func(s *store.School) *string { return &s.Code }},
-	{Name: "name", Docs: "school.plesso", Label: lang.OfficeFieldSchoolName, Type: "text", Required: true, value: func(s *store.School) *string { return &s.Name }},
+	{Name: "name", Docs: "school.plesso", Label: lang.OfficeFieldSchoolName, Type: "text", Wide: true, Required: true, value: func(s *store.School) *string { return &s.Name }},
 	{Name: "address", Docs: "school.address", Label: lang.OfficeFieldAddress, Type: "text", Wide: true, value: func(s *store.School) *string { return &s.Address }},
 	{Name: "institution", Docs: "school.name", Label: lang.OfficeFieldInstitution, Type: "text", Wide: true, value: func(s *store.School) *string { return &s.Institution }},
 	{Name: "city", Docs: "school.city", Label: lang.OfficeFieldCity, Type: "text", value: func(s *store.School) *string { return &s.City }},

@@ -87,26 +87,26 @@ func newOffice(t *testing.T) *office {
 	return &office{srv: srv, store: st, ts: ts, clock: clk}
 }
 
-// browser is one person's browser: its cookies and the CSRF token of the
+// client is one person's browser: its cookies and the CSRF token of the
 // last page it read.
-type browser struct {
+type client struct {
 	t    *testing.T
 	o    *office
 	c    *http.Client
 	csrf string
 }
 
-func (o *office) browser(t *testing.T) *browser {
+func (o *office) client(t *testing.T) *client {
 	jar, _ := cookiejar.New(nil)
 	c := o.ts.Client()
 	c.Jar = jar
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &browser{t: t, o: o, c: c}
+	return &client{t: t, o: o, c: c}
 }
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-func (b *browser) do(req *http.Request) (int, string) {
+func (b *client) do(req *http.Request) (int, string) {
 	b.t.Helper()
 	resp, err := b.c.Do(req)
 	if err != nil {
@@ -120,14 +120,14 @@ func (b *browser) do(req *http.Request) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-func (b *browser) get(path string) (int, string) {
+func (b *client) get(path string) (int, string) {
 	req, _ := http.NewRequest(http.MethodGet, b.o.ts.URL+path, nil)
 	return b.do(req)
 }
 
 // post sends a form with the page's CSRF token, unless the form sets its
 // own.
-func (b *browser) post(path string, form url.Values) (int, string) {
+func (b *client) post(path string, form url.Values) (int, string) {
 	if _, ok := form["csrf"]; !ok {
 		form = cloneValues(form)
 		form.Set("csrf", b.csrf)
@@ -146,7 +146,7 @@ func cloneValues(v url.Values) url.Values {
 }
 
 // login signs in and reads a page, so that the CSRF token is the session's.
-func (b *browser) login(name, password string) int {
+func (b *client) login(name, password string) int {
 	b.t.Helper()
 	b.get("/login")
 	status, _ := b.post("/login", url.Values{"name": {name}, "password": {password}})
@@ -172,7 +172,7 @@ func htmlText(s string) string {
 
 func TestLoginSessionAndCSRF(t *testing.T) {
 	o := newOffice(t)
-	b := o.browser(t)
+	b := o.client(t)
 
 	// No session: every page sends to the login.
 	if status, _ := b.get("/classes"); status != http.StatusSeeOther {
@@ -249,7 +249,7 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 
 func TestLoginRateLimit(t *testing.T) {
 	o := newOffice(t)
-	b := o.browser(t)
+	b := o.client(t)
 	for i := 0; i < maxFailsPerAccount; i++ {
 		if status := b.login("preside", "wrong-password"); status != http.StatusUnauthorized {
 			t.Fatalf("attempt %d: %d", i+1, status)
@@ -283,7 +283,7 @@ func TestLoginRateLimit(t *testing.T) {
 // keys, the audit and the head teacher's overrides answer 403.
 func TestSegreteriaOnDirigentePages(t *testing.T) {
 	o := newOffice(t)
-	b := o.browser(t)
+	b := o.client(t)
 	if b.login("segreteria", staffPassword) != http.StatusSeeOther {
 		t.Fatal("login")
 	}
@@ -308,7 +308,7 @@ func TestSegreteriaOnDirigentePages(t *testing.T) {
 }
 
 // postFile sends a CSV file as the import form does.
-func (b *browser) postFile(path string, data []byte, action string) (int, string) {
+func (b *client) postFile(path string, data []byte, action string) (int, string) {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	w.WriteField("csrf", b.csrf)
@@ -323,7 +323,7 @@ func (b *browser) postFile(path string, data []byte, action string) (int, string
 
 func TestCSVImport(t *testing.T) {
 	o := newOffice(t)
-	b := o.browser(t)
+	b := o.client(t)
 	b.login("segreteria", staffPassword)
 	ctx := context.Background()
 
@@ -397,7 +397,7 @@ func addClass(o *office, name, level string, enrolled int) (int64, error) {
 // changes nothing.
 func TestFormsNameTheBadField(t *testing.T) {
 	o := newOffice(t)
-	b := o.browser(t)
+	b := o.client(t)
 	b.login("preside", headPassword)
 	id, err := addClass(o, "3A", "primaria", 22)
 	if err != nil {
@@ -490,7 +490,7 @@ func TestFormsNameTheBadField(t *testing.T) {
 // school's key and refused once revoked.
 func TestMeasuresAndDelegations(t *testing.T) {
 	o := newOffice(t)
-	b := o.browser(t)
+	b := o.client(t)
 	b.login("preside", headPassword)
 	id, _ := addClass(o, "3A", "primaria", 22)
 	b.get("/cases")
@@ -560,7 +560,7 @@ func TestMeasuresAndDelegations(t *testing.T) {
 // privacy notice are served, the notice also as a public page.
 func TestSchoolDocuments(t *testing.T) {
 	o := newOffice(t)
-	b := o.browser(t)
+	b := o.client(t)
 	b.login("preside", headPassword)
 	b.get("/school")
 	if status, _ := b.post("/school", url.Values{"code": {"miee8ab01x"}, "name": {"Scuola primaria «Gianni Rodari»"}}); status != http.StatusSeeOther {

@@ -12,7 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
 
@@ -84,11 +86,9 @@ func (s *Shots) Take(t testing.TB, ctx context.Context, name string, full bool) 
 	t.Helper()
 	capture := chromedp.CaptureScreenshot()
 	if full {
-		capture = chromedp.FullScreenshot(90)
-		name += ".jpg"
-	} else {
-		name += ".png"
+		capture = chromedp.FullScreenshot(100) // 100: PNG, sharp text
 	}
+	name += ".png"
 	png, err := chromedp.Run(ctx, capture)
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
@@ -98,4 +98,43 @@ func (s *Shots) Take(t testing.TB, ctx context.Context, name string, full bool) 
 			t.Error(err)
 		}
 	}
+}
+
+// Download clicks a link or button whose answer the browser saves as a
+// file (a PDF, a CSV) and returns the file, as a person would find it in
+// their downloads: the page's own cookies and headers apply.
+func Download(t testing.TB, ctx context.Context, selector string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	wait, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	progress := chromedp.BrowserEvents(wait, cdpbrowser.DownloadProgress)
+	events := true
+	if err := chromedp.Do(ctx,
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+				Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &events})
+			return err
+		}),
+		chromedp.Click(chromedp.CSS(selector)),
+	); err != nil {
+		t.Fatalf("downloading by %s: %v", selector, err)
+	}
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatalf("downloading by %s: %v", selector, err)
+		}
+		switch ev.State {
+		case cdpbrowser.DownloadProgressStateCanceled:
+			t.Fatalf("downloading by %s: canceled", selector)
+		case cdpbrowser.DownloadProgressStateCompleted:
+			b, err := os.ReadFile(filepath.Join(dir, ev.GUID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+	t.Fatalf("downloading by %s: no file within 20 s", selector)
+	return nil
 }
