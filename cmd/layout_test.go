@@ -62,7 +62,7 @@ var allowed = map[string][]string{
 	"kiosk/badge":               {"verify", "verify/calendar", "verify/issue"},
 	"kiosk/config":              {"kiosk/lang", "kiosk/school", "privacy/loopback", "scanner", "verify", "verify/calendar"},
 	"kiosk":                     {"hardware", "kiosk/badge", "kiosk/lang", "kiosk/link", "kiosk/school", "privacy", "verify", "verify/calendar"},
-	"kiosk/display":             {"kiosk", "kiosk/lang", "privacy", "privacy/loopback"},
+	"kiosk/display":             {"kiosk", "kiosk/lang", "privacy", "privacy/loopback", "scanner/qrimage"},
 	"kiosk/office/store":        {"kiosk/school", "verify/calendar"},
 	"kiosk/office": {"kiosk/badge", "kiosk/lang", "kiosk/office/docs", "kiosk/office/store", "kiosk/school",
 		"scanner/qrimage", "verify/calendar", "verify/issue"},

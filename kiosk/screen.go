@@ -41,6 +41,9 @@ type Screen struct {
 	Lang   lang.Lang
 	State  State
 	School string // the school's name
+	// Informativa is the address of the school's privacy notice (Allegato
+	// B), which the locked screen offers families as a QR; empty for none.
+	Informativa string
 
 	// Operator is the delegate operating the kiosk; nil while locked.
 	Operator *Operator

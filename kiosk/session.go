@@ -18,6 +18,7 @@ import (
 // Options configure a Session.
 type Options struct {
 	SchoolName     string
+	Informativa    string    // the privacy notice's address, for the locked screen
 	Lang           lang.Lang // lang.Default when empty
 	Classes        []school.Class
 	Rules          school.Rules
@@ -74,7 +75,7 @@ func New(o Options) *Session {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Session{o: o, screen: Screen{Lang: o.Lang, School: o.SchoolName, State: StateLocked}, down: map[Part]bool{}}
+	return &Session{o: o, screen: Screen{Lang: o.Lang, School: o.SchoolName, Informativa: o.Informativa, State: StateLocked}, down: map[Part]bool{}}
 }
 
 // Screen returns the screen as last published.
@@ -386,6 +387,7 @@ func (s *Session) begin(at time.Time) {
 // the delegations.
 type SchoolData struct {
 	Name        string
+	Informativa string
 	Classes     []school.Class
 	Rules       school.Rules
 	Delegations Delegations
@@ -397,6 +399,7 @@ type SchoolData struct {
 // given up for the class picker.
 func (s *Session) Update(sd SchoolData, at time.Time) {
 	s.o.SchoolName, s.screen.School = sd.Name, sd.Name
+	s.o.Informativa, s.screen.Informativa = sd.Informativa, sd.Informativa
 	s.o.Classes, s.o.Rules, s.o.Delegations = sd.Classes, sd.Rules, sd.Delegations
 	s.begin(at)
 	s.classes = nil // recomputed for today by refreshDay

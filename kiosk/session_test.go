@@ -389,13 +389,14 @@ func TestSchoolDataUpdates(t *testing.T) {
 	rules, _ := school.NewRules(school.DefaultRuleSets())
 	list := DelegationList{"D-1": {Name: "Maria Bianchi", ValidUntil: day + 100}}
 	data := func(classes ...school.Class) SchoolData {
-		return SchoolData{Name: "IC Manzoni", Classes: classes, Rules: rules, Delegations: list}
+		return SchoolData{Name: "IC Manzoni", Informativa: "https://icmanzoni.example/privacy", Classes: classes, Rules: rules, Delegations: list}
 	}
 
 	// 3A's end moves: the class stays chosen with the new end.
 	r.s.Update(data(school.Class{Name: "3A", Level: school.Primaria, Enrolled: 22, VerifyUntil: &later}), morning.Add(time.Minute))
-	if sc := r.display.last(); sc.State != StateReady || sc.Class.VerificationUntil != later.String() || sc.School != "IC Manzoni" {
-		t.Fatalf("3A extended: %s %+v %q", sc.State, sc.Class, sc.School)
+	if sc := r.display.last(); sc.State != StateReady || sc.Class.VerificationUntil != later.String() || sc.School != "IC Manzoni" ||
+		sc.Informativa != "https://icmanzoni.example/privacy" {
+		t.Fatalf("3A extended: %s %+v %q %q", sc.State, sc.Class, sc.School, sc.Informativa)
 	}
 	// 3A leaves daily verification, 1C enters: back to the picker.
 	r.s.Update(data(school.Class{Name: "3A", Level: school.Primaria, Enrolled: 22},

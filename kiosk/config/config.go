@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -69,6 +70,27 @@ type School struct {
 	Code string    `toml:"code"`
 	Name string    `toml:"name"`
 	Lang lang.Lang `toml:"lang"`
+	// Informativa is the address of the school's privacy notice (Allegato
+	// B) on its website: the locked screen shows its QR to families.
+	Informativa string `toml:"informativa"`
+}
+
+// maxInformativa bounds the notice's address, so that its QR stays one a
+// phone reads across a desk.
+const maxInformativa = 300
+
+func (s School) validate() error {
+	if s.Informativa == "" {
+		return nil
+	}
+	u, err := url.Parse(s.Informativa)
+	switch {
+	case len(s.Informativa) > maxInformativa:
+		return sectionError(".informativa", "%d characters, at most %d", len(s.Informativa), maxInformativa)
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil:
+		return sectionError(".informativa", "%.60q is not the http(s) address of a public page", s.Informativa)
+	}
+	return nil
 }
 
 // Badges locates the school's badge certificate and key.
@@ -248,7 +270,7 @@ func (c *Config) validate() error {
 		key     string
 		section interface{ validate() error }
 	}{
-		{"camera", c.Camera}, {"gpio", c.GPIO}, {"display", c.Display}, {"data", c.Data},
+		{"school", c.School}, {"camera", c.Camera}, {"gpio", c.GPIO}, {"display", c.Display}, {"data", c.Data},
 		{"gateway", c.Gateway}, {"verification", c.Verification}, {"session", c.Session}, {"clock", c.Clock}, {"office", c.Office},
 	} {
 		if err := s.section.validate(); err != nil {

@@ -87,6 +87,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 		"[school]\nname = \"x\"\nname = \"y\"":                            "line 3",
 		"[display]\nshow = \"2m\"":                                        "display.show: 2m0s is too long",
 		"[display]\naddress = \"0.0.0.0:8080\"":                           "display.address: address \"0.0.0.0:8080\" is not a loopback address",
+		"[school]\ninformativa = \"www.scuola.it\"":                       `school.informativa: "www.scuola.it" is not the http(s) address of a public page`,
 		"[school]\nlang = \"fr\"":                                         `school.lang: unknown language "fr" (supported: [it en]) (line 2)`,
 		"[[classes]]\nname = \"1A\"\nlevel = \"prima\"":                   `classes[0].level: unknown level "prima"`,
 		"[[classes]]\nname = \"1A\"\nlevel = \"primaria\"\nenrolled = -3": "classes[0].enrolled: -3",

@@ -288,7 +288,7 @@ func (k *parts) openScanners(ctx context.Context) error {
 // data from the file, or from the office's last bundle.
 func (k *parts) session(ctx context.Context) *kiosk.Session {
 	cfg := k.cfg
-	sd := kiosk.SchoolData{Name: cfg.School.Name, Classes: cfg.Classes, Rules: cfg.Rules, Delegations: delegations(cfg.Delegations)}
+	sd := kiosk.SchoolData{Name: cfg.School.Name, Informativa: cfg.School.Informativa, Classes: cfg.Classes, Rules: cfg.Rules, Delegations: delegations(cfg.Delegations)}
 	var pair func(string) lang.Key
 	var office kiosk.Office
 	if !cfg.ByFile() {
@@ -298,7 +298,7 @@ func (k *parts) session(ctx context.Context) *kiosk.Session {
 		}
 	}
 	return kiosk.New(kiosk.Options{
-		SchoolName: sd.Name, Lang: cfg.School.Lang,
+		SchoolName: sd.Name, Informativa: sd.Informativa, Lang: cfg.School.Lang,
 		Classes: sd.Classes, Rules: sd.Rules, Delegations: sd.Delegations, Pair: pair,
 		Mode: cfg.Verification.Mode, Show: cfg.Display.Show,
 		InactivityLock: cfg.Session.InactivityLock, Discreet: cfg.Session.Discreet,

@@ -189,7 +189,7 @@ func schoolData(b *bundle.Bundle, fallbackName string) kiosk.SchoolData {
 		name = fallbackName
 	}
 	rules, _ := school.NewRules(nil)
-	return kiosk.SchoolData{Name: name, Classes: b.Classes, Rules: rules, Delegations: delegations(b.Delegations)}
+	return kiosk.SchoolData{Name: name, Informativa: b.Informativa, Classes: b.Classes, Rules: rules, Delegations: delegations(b.Delegations)}
 }
 
 // version is the kiosk's software version, for the office's list.

@@ -3,6 +3,9 @@ package display
 import (
 	"context"
 	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +21,7 @@ import (
 
 	"github.com/scuola/kiosk/kiosk"
 	"github.com/scuola/kiosk/privacy"
+	"github.com/scuola/kiosk/scanner"
 	"github.com/scuola/kiosk/testdata/browser"
 	"github.com/scuola/kiosk/testdata/syncbuf"
 )
@@ -195,14 +199,33 @@ func TestScreenInChromium(t *testing.T) {
 
 	t.Run("locked", func(t *testing.T) {
 		s := st.show(t, "locked", testScreen(1, kiosk.StateLocked))
-		wantText(t, s, "Bloccato", "Mostrare il badge di delega alla telecamera", "Dati di verifica aggiornati")
+		wantText(t, s, "Bloccato", "Mostrare il badge di delega alla telecamera", "Dati di verifica aggiornati",
+			"Informativa sul trattamento dei dati: inquadrare il codice")
 		wantNoText(t, s, "Operatore", "Blocca\n")
+		// The privacy notice's QR, as the page loaded it, reads back to its
+		// address with the kiosk's own decoder.
+		st.waitFor(t, `document.getElementById("informativa-qr").complete && document.getElementById("informativa-qr").naturalWidth > 0`)
+		resp, err := http.Get(base + "/informativa.png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		gray := image.NewGray(img.Bounds())
+		draw.Draw(gray, gray.Rect, img, img.Bounds().Min, draw.Src)
+		if rs := scanner.NewDecoder(scanner.Options{Budget: time.Second}).Decode(gray); len(rs) != 1 || rs[0].Text != testInformativa {
+			t.Errorf("the privacy notice's QR reads as %v", rs)
+		}
 	})
 
 	t.Run("choose-class", func(t *testing.T) {
 		s := st.show(t, "choose-class", testScreen(2, kiosk.StateChooseClass))
 		wantText(t, s, "Scegliere la classe da verificare", "Operatore: Maria Bianchi, collaboratrice scolastica",
 			"3A", "22 iscritti", "verifica fino al 18/02/2022", "3B", "21 iscritti", "4A", "verifica fino al 21/02/2022", "Blocca")
+		wantNoText(t, s, "Informativa sul trattamento")
 		if c := st.touch(t, `button[data-class="3B"]`); c != (kiosk.Command{Kind: kiosk.CommandChooseClass, Class: "3B"}) {
 			t.Errorf("touching 3B sent %+v", c)
 		}

@@ -12,11 +12,15 @@ import (
 
 // testScreen is a Screen as the session publishes it for a primary school
 // with classes under daily verification; every part is healthy.
+// testInformativa is the address of the test school's privacy notice.
+const testInformativa = "https://www.icrodari.edu.it/privacy/verifica-ingresso"
+
 func testScreen(seq uint64, state kiosk.State) kiosk.Screen {
 	ok := kiosk.Health{OK: true}
 	sc := kiosk.Screen{
 		Seq: seq, Lang: "it", State: state, School: "IC Gianni Rodari – plesso Via Roma",
-		TrustData: ok, Camera: ok, Audio: ok, Light: ok,
+		Informativa: testInformativa,
+		TrustData:   ok, Camera: ok, Audio: ok, Light: ok,
 	}
 	if state == kiosk.StateLocked {
 		return sc

@@ -17,7 +17,7 @@ var securityHeaders = map[string]string{
 	"Cache-Control":          "no-store",
 	"Pragma":                 "no-cache",
 	"X-Content-Type-Options": "nosniff",
-	"Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; " +
+	"Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
 		"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; " +
 		"require-trusted-types-for 'script'; trusted-types 'none'",
 	"Referrer-Policy":              "no-referrer",

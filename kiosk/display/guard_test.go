@@ -58,7 +58,8 @@ func TestEveryResponseHasTheSecurityHeaders(t *testing.T) {
 		{method: "GET", path: "/screen.css", status: 200},
 		{method: "GET", path: "/screen.js", status: 200},
 		{method: "GET", path: "/events", status: 200},
-		{method: "GET", path: "/favicon.ico", status: 404},
+		{method: "GET", path: "/favicon.ico", status: 204},
+		{method: "GET", path: "/informativa.png", status: 404}, // no screen published: no address to draw
 		{method: "GET", path: "/assets/index.html", status: 404},
 		{method: "DELETE", path: "/", status: 405},
 		{method: "GET", path: "/command/lock", status: 405},

@@ -16,16 +16,19 @@ import (
 // places text.
 
 type screenMessage struct {
-	Seq      uint64           `json:"seq"`
-	Lang     lang.Lang        `json:"lang"`
-	State    kiosk.State      `json:"state"`
-	School   string           `json:"school"`
-	Operator *operatorMessage `json:"operator,omitempty"`
-	Class    *classMessage    `json:"class,omitempty"`
-	Classes  []choiceMessage  `json:"classes,omitempty"`
-	Result   *resultMessage   `json:"result,omitempty"`
-	Notice   string           `json:"notice,omitempty"`
-	Health   healthMessage    `json:"health"`
+	Seq    uint64      `json:"seq"`
+	Lang   lang.Lang   `json:"lang"`
+	State  kiosk.State `json:"state"`
+	School string      `json:"school"`
+	// Informativa is the privacy notice's address, on the locked screen
+	// only (its QR is /informativa.png).
+	Informativa string           `json:"informativa,omitempty"`
+	Operator    *operatorMessage `json:"operator,omitempty"`
+	Class       *classMessage    `json:"class,omitempty"`
+	Classes     []choiceMessage  `json:"classes,omitempty"`
+	Result      *resultMessage   `json:"result,omitempty"`
+	Notice      string           `json:"notice,omitempty"`
+	Health      healthMessage    `json:"health"`
 }
 
 type operatorMessage struct {
@@ -98,6 +101,9 @@ func encodeScreen(sc kiosk.Screen, now time.Time) ([]byte, error) {
 			Audio:     partMessage(sc.Audio),
 			Light:     partMessage(sc.Light),
 		},
+	}
+	if sc.State == kiosk.StateLocked {
+		m.Informativa = sc.Informativa
 	}
 	if sc.Office != nil {
 		o := partMessage(*sc.Office)

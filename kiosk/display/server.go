@@ -46,6 +46,7 @@ type Server struct {
 	latest    latest
 	commands  chan kiosk.Command
 	served    atomic.Bool
+	notice    noticeQR
 }
 
 // New checks the configuration and starts listening, so that Addr is known
@@ -127,6 +128,9 @@ func (s *Server) handler() http.Handler {
 	mux.Handle("GET /screen.js", serveAsset("screen.js", "text/javascript; charset=utf-8"))
 	mux.Handle("GET /words.js", serveBytes(wordsScript(), "text/javascript; charset=utf-8"))
 	mux.HandleFunc("GET /events", s.serveEvents)
+	mux.HandleFunc("GET /informativa.png", s.serveInformativa)
+	// The browser asks for an icon now that images may load; it has none.
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	for name, kind := range commandPaths {
 		mux.Handle("POST /command/"+name, s.serveCommand(kind))
 	}

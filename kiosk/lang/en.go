@@ -70,6 +70,7 @@ var english = table{
 	"screen.lock":          "Lock",
 	"screen.lockedTitle":   "Locked",
 	"screen.lockedHint":    "Show the delegation badge to the camera",
+	"screen.informativa":   "Privacy notice: scan the code",
 	"screen.chooseTitle":   "Choose the class to check",
 	"screen.noClasses":     "No class is under daily checks today",
 	"screen.readyPrompt":   "Show the certificate's QR code to the camera",

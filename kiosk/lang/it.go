@@ -70,6 +70,7 @@ var italian = table{
 	"screen.lock":          "Blocca",
 	"screen.lockedTitle":   "Bloccato",
 	"screen.lockedHint":    "Mostrare il badge di delega alla telecamera",
+	"screen.informativa":   "Informativa sul trattamento dei dati: inquadrare il codice",
 	"screen.chooseTitle":   "Scegliere la classe da verificare",
 	"screen.noClasses":     "Nessuna classe in verifica quotidiana oggi",
 	"screen.readyPrompt":   "Inquadrare il QR del certificato",

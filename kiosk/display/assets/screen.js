@@ -39,6 +39,7 @@
     applyWords();
     body.dataset.state = m.state;
     $("school").textContent = m.school || "";
+    renderInformativa(m.informativa || "");
     const op = m.operator;
     $("operator").textContent = op ? say("operator") + ": " + op.name + (op.role ? ", " + op.role : "") : "";
     $("notice").textContent = m.notice || "";
@@ -47,6 +48,17 @@
     renderResult(m.result);
     renderHealth(m.health || {});
     body.dataset.seq = String(m.seq);
+  }
+
+  // renderInformativa shows the privacy notice's QR on the locked screen,
+  // loading the image again only when the address changes.
+  function renderInformativa(address) {
+    const fig = $("informativa");
+    fig.hidden = address === "";
+    if (address !== "" && fig.dataset.address !== address) {
+      fig.dataset.address = address;
+      $("informativa-qr").src = "/informativa.png?address=" + encodeURIComponent(address);
+    }
   }
 
   function renderClasses(classes) {
