@@ -268,9 +268,17 @@ func TestOfficeInABrowser(t *testing.T) {
 	w.says("delegation.revoke", "class.put", "case.add", "school")
 	w.shot("16-audit")
 
+	// The privacy notice's public page, styled by itself.
+	w.open("/informativa")
+	w.says("Prof.ssa Lucia Ferrè", "dpo@privacyscuole.it")
+	if size, err := chromedp.Run(w.ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).fontSize`)); err != nil || size != "17px" {
+		t.Errorf("the notice's page is not styled: font %q %v", size, err)
+	}
+	w.shot("17-informativa")
+
 	w.open("/lang/en?back=/measures")
 	w.says("Measures", "daily verification")
-	w.shot("17-measures-en")
+	w.shot("18-measures-en")
 	w.open("/lang/it?back=/measures")
 
 	w.submit("#logout")
@@ -278,14 +286,14 @@ func TestOfficeInABrowser(t *testing.T) {
 	w.submit("#login")
 	w.open("/delegations")
 	w.says("riservata al dirigente")
-	w.shot("18-segreteria-refused")
+	w.shot("19-segreteria-refused")
 
 	if err := chromedp.Do(w.ctx, chromedp.EmulateViewport(800, 1280)); err != nil {
 		t.Fatal(err)
 	}
 	w.open("/cases")
-	w.shot("19-cases-tablet")
+	w.shot("20-cases-tablet")
 	w.open("/measures?day=" + url.QueryEscape(calendar.Date(2022, 2, 21).String()))
 	w.says("autosorveglianza", "24/02/2022")
-	w.shot("20-measures-tablet")
+	w.shot("21-measures-tablet")
 }
