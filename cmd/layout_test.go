@@ -64,7 +64,7 @@ var allowed = map[string][]string{
 	"kiosk":                     {"hardware", "kiosk/badge", "kiosk/lang", "kiosk/link", "kiosk/school", "privacy", "verify", "verify/calendar"},
 	"kiosk/display":             {"kiosk", "kiosk/lang", "privacy", "privacy/loopback", "scanner/qrimage"},
 	"kiosk/office/store":        {"kiosk/school", "verify/calendar"},
-	"kiosk/office": {"kiosk/badge", "kiosk/lang", "kiosk/office/docs", "kiosk/office/store", "kiosk/school",
+	"kiosk/office": {"kiosk/badge", "kiosk/bundle", "kiosk/lang", "kiosk/link", "kiosk/office/docs", "kiosk/office/store", "kiosk/school",
 		"scanner/qrimage", "verify/calendar", "verify/issue"},
 	"kiosk/office/docs": {"kiosk/badge", "kiosk/lang", "scanner/qrimage", "verify/calendar"},
 	"kiosk/daemon": {"hardware", "hardware/camera", "hardware/gpio", "hardware/sim", "hardware/tone",
@@ -79,7 +79,7 @@ var allowed = map[string][]string{
 	"cmd":              {}, // this test only
 	"cmd/internal/cli": {},
 	"cmd/kiosk": {"cmd/internal/cli", "hardware", "hardware/camera", "hardware/gpio",
-		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/daemon", "kiosk/lang", "kiosk/office", "kiosk/office/store", "kiosk/school", "kiosk/tally",
+		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/daemon", "kiosk/lang", "kiosk/link", "kiosk/office", "kiosk/office/store", "kiosk/school", "kiosk/tally",
 		"scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
 	"cmd/portal":              {"cmd/internal/cli", "cmd/portal/alarm", "cmd/portal/api", "cmd/portal/store", "privacy/loopback", "privacy/report", "verify/calendar"},

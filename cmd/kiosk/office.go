@@ -10,13 +10,16 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/scuola/kiosk/cmd/internal/cli"
+	"github.com/scuola/kiosk/kiosk/link"
 	"github.com/scuola/kiosk/kiosk/office"
 	"github.com/scuola/kiosk/kiosk/office/store"
 )
@@ -29,8 +32,9 @@ func init() {
 }
 
 const officeUsage = `usage:
-  kiosk office [--data DIR] [--addr HOST:PORT] [--cert FILE --key FILE]
-      serves the office over HTTPS; with no --data, a demo school in a temporary folder
+  kiosk office [--data DIR] [--addr HOST:PORT] [--url URL] [--cert FILE --key FILE]
+      serves the office over HTTPS; with no --data, a demo school in a temporary folder;
+      the kiosks are paired to reach it at --url (default: this machine's address on the LAN)
   kiosk office user add --data DIR --name NAME --role dirigente|segreteria
       adds an account; the password is read from the first line of stdin
   kiosk office backup --data DIR FILE
@@ -48,6 +52,7 @@ func runOffice(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:8443", "where to listen (HOST:PORT)")
 	certFile := fs.String("cert", "", "an HTTPS certificate (PEM) instead of the self-signed one")
 	keyFile := fs.String("key", "", "its key (PEM)")
+	publicURL := fs.String("url", "", "the address the kiosks reach the office at (https://HOST:PORT); default from --addr")
 	if status, ok := fs.Parsed(args); !ok {
 		return status
 	}
@@ -95,18 +100,26 @@ func runOffice(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fs.UsageError("%v", err)
 	}
-	srv, err := office.New(ctx, office.Config{Store: st})
-	if err != nil {
-		fmt.Fprintf(stderr, "kiosk office: %v\n", err)
-		return 1
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fs.UsageError("--addr: %v", err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute,
-		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}}
-	fmt.Fprintf(stdout, "https://%s/\nHTTPS certificate SHA-256: %s\n", ln.Addr(), office.Fingerprint(cert))
+	if *publicURL == "" {
+		*publicURL = lanURL(ln.Addr().(*net.TCPAddr))
+	} else if u, err := url.Parse(*publicURL); err != nil || u.Scheme != "https" || u.Host == "" {
+		return fs.UsageError("--url: %q is not an https://HOST:PORT address", *publicURL)
+	}
+	srv, err := office.New(ctx, office.Config{Store: st, Link: office.Link{URL: *publicURL, Fingerprint: office.Fingerprint(cert)}})
+	if err != nil {
+		fmt.Fprintf(stderr, "kiosk office: %v\n", err)
+		return 1
+	}
+	// The kiosks present their own certificates (kiosk/link): asked for,
+	// not required, since the staff's browsers have none. The long poll
+	// of the kiosks' bundle outlasts a page's write timeout.
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * link.DefaultPoll,
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, ClientAuth: tls.RequestClientCert}}
+	fmt.Fprintf(stdout, "https://%s/\nHTTPS certificate SHA-256: %s\nkiosks pair to %s\n", ln.Addr(), office.Fingerprint(cert), *publicURL)
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -118,6 +131,25 @@ func runOffice(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// lanURL is the office's address for its kiosks when --url is not given:
+// the listening address, or when it listens on every interface, the
+// machine's first LAN address.
+func lanURL(a *net.TCPAddr) string {
+	ip := a.IP
+	if ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+		if addrs, err := net.InterfaceAddrs(); err == nil {
+			for _, ad := range addrs {
+				if n, ok := ad.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() {
+					ip = n.IP
+					break
+				}
+			}
+		}
+	}
+	return "https://" + net.JoinHostPort(ip.String(), strconv.Itoa(a.Port))
 }
 
 // demoSchool fills a fresh database with a school and a head teacher's

@@ -170,4 +170,12 @@ const (
 	DocNoticeRetention  Key = "doc.notice.retention"
 	DocNoticeProvision  Key = "doc.notice.provision"
 	DocNoticeRights     Key = "doc.notice.rights"
+	// The school's kiosks, in the office (kiosk/office/kioskpages.go).
+	OfficeKiosksTitle       Key = "office.kiosks.title"
+	OfficeKiosksMinutes     Key = "office.kiosks.minutes"
+	OfficeKiosksHours       Key = "office.kiosks.hours"
+	OfficeKiosksDays        Key = "office.kiosks.days"
+	OfficeKiosksNoLink      Key = "office.kiosks.no_link"
+	OfficeKiosksPairingGone Key = "office.kiosks.pairing_gone"
+	OfficeCountsTitle       Key = "office.counts.title"
 )

@@ -30,7 +30,12 @@ func (s *Server) delegationBadge(w http.ResponseWriter, rq *request) {
 	if !ok {
 		return
 	}
-	img, err := qrimage.Draw(text, 480)
+	s.qrPNG(w, rq, text, 480, fmt.Sprintf("badge-%s.png", d.BadgeID()))
+}
+
+// qrPNG serves a QR of text as a PNG of side px.
+func (s *Server) qrPNG(w http.ResponseWriter, rq *request, text string, side int, filename string) {
+	img, err := qrimage.Draw(text, side)
 	if err != nil {
 		s.internal(w, rq, err)
 		return
@@ -41,7 +46,7 @@ func (s *Server) delegationBadge(w http.ResponseWriter, rq *request) {
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="badge-%s.png"`, d.BadgeID()))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename=%q`, filename))
 	w.Write(b.Bytes())
 }
 

@@ -507,7 +507,9 @@ type measuresData struct {
 	RowID    int64   // the class an override's error is about
 }
 
-func (s *Server) measuresPage(w http.ResponseWriter, rq *request) {
+// queryDay is the day a page is asked for (?day=), today when none or a
+// wrong one, with the form that names a wrong one.
+func (s *Server) queryDay(rq *request) (calendar.Day, *form) {
 	day := s.today()
 	f := &form{values: rq.URL.Query()}
 	if f.values.Get("day") != "" {
@@ -516,6 +518,11 @@ func (s *Server) measuresPage(w http.ResponseWriter, rq *request) {
 	if !f.ok() {
 		day = s.today()
 	}
+	return day, f
+}
+
+func (s *Server) measuresPage(w http.ResponseWriter, rq *request) {
+	day, f := s.queryDay(rq)
 	s.showMeasures(w, rq, day, f, 0)
 }
 

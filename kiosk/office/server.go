@@ -29,6 +29,7 @@ import (
 
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/lang"
+	"github.com/scuola/kiosk/kiosk/link"
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/verify/calendar"
@@ -48,6 +49,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock (time.Now when nil): tests pick the day.
 	Now func() time.Time
+	// Link is how the kiosks reach the office.
+	Link Link
 }
 
 // Server serves the office's pages.
@@ -60,13 +63,17 @@ type Server struct {
 	addrLimit *limiter
 	dummyHash string
 	mux       *http.ServeMux
+	link      Link
+	kiosks    *Kiosks
+	invites   invitations
 }
 
 // New prepares a server over an open store, and makes the school's badge
-// signing key if it has none yet.
+// signing key if it has none yet. The kiosks' bundle is signed again at
+// every change until ctx ends.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now,
-		limits: newLimiter(maxFailsPerAccount, failWindow), addrLimit: newLimiter(maxFailsPerAddress, failWindow)}
+		limits: newLimiter(maxFailsPerAccount, failWindow), addrLimit: newLimiter(maxFailsPerAddress, failWindow), link: cfg.Link}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -86,6 +93,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
+	informativa := ""
+	if cfg.Link.URL != "" {
+		informativa = strings.TrimSuffix(cfg.Link.URL, "/") + "/informativa"
+	}
+	if s.kiosks, err = newKiosks(ctx, s.store, s.now, s.log, cfg.Link.Refresh, informativa); err != nil {
+		return nil, err
+	}
+	go s.kiosks.run(ctx)
 	s.routes()
 	return s, nil
 }
@@ -172,6 +187,14 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /delegations/{id}/allegato-a.pdf", s.guard(store.Dirigente, s.delegationPDF))
 
 	m.HandleFunc("GET /audit", s.guard(store.Dirigente, s.auditPage))
+
+	m.HandleFunc("GET /counts", s.guard("", s.countsPage))
+	m.HandleFunc("GET /kiosks", s.guard(store.Dirigente, s.kiosksPage))
+	m.HandleFunc("POST /kiosks/pair", s.guard(store.Dirigente, s.pairingCode))
+	m.HandleFunc("GET /kiosks/pairing/{id}", s.guard(store.Dirigente, s.pairingQR))
+	m.HandleFunc("POST /kiosks/{id}/unpair", s.guard(store.Dirigente, s.kioskUnpair))
+	// The kiosks' own endpoints: authenticated by their client certificate.
+	m.Handle("/kiosk/v1/", &link.Handler{Office: s.kiosks})
 	s.mux = m
 }
 

@@ -3,6 +3,7 @@ package office
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/pem"
 	"fmt"
 	"image/png"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/lang"
+	"github.com/scuola/kiosk/kiosk/link"
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/verify/calendar"
@@ -78,12 +80,20 @@ func newOffice(t *testing.T) *office {
 		}
 	}
 	clk := &clock{t: time.Date(2022, 2, 15, 10, 0, 0, 0, calendar.Rome)}
-	srv, err := New(ctx, Config{Store: st, Argon2: cheap, Now: clk.now})
+	// Served as kiosk office serves it: TLS that asks for the kiosks'
+	// client certificates, the pairing QR giving this address and pin.
+	var srv *Server
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.ServeHTTP(w, r) }))
+	ts.TLS = &tls.Config{ClientAuth: tls.RequestClientCert}
+	ts.StartTLS()
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	srv, err = New(ctx, Config{Store: st, Argon2: cheap, Now: clk.now,
+		Link: Link{URL: ts.URL, Fingerprint: link.Fingerprint(ts.Certificate().Raw)}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewTLSServer(srv)
-	t.Cleanup(ts.Close)
 	return &office{srv: srv, store: st, ts: ts, clock: clk}
 }
 
@@ -94,6 +104,8 @@ type client struct {
 	o    *office
 	c    *http.Client
 	csrf string
+	// lastLocation is where the last answer redirected to.
+	lastLocation string
 }
 
 func (o *office) client(t *testing.T) *client {
@@ -114,6 +126,7 @@ func (b *client) do(req *http.Request) (int, string) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
+	b.lastLocation = resp.Header.Get("Location")
 	if m := csrfField.FindSubmatch(body); m != nil {
 		b.csrf = string(m[1])
 	}
@@ -154,6 +167,29 @@ func (b *client) login(name, password string) int {
 		b.get("/measures")
 	}
 	return status
+}
+
+// readQR reads the QR of a PNG the office serves.
+func (b *client) readQR(path string) string {
+	b.t.Helper()
+	resp, err := b.c.Get(b.o.ts.URL + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	img, err := png.Decode(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.Header.Get("Content-Type") != "image/png" {
+		b.t.Fatalf("%s: %v %s", path, err, resp.Header.Get("Content-Type"))
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
+	if err != nil {
+		b.t.Fatalf("reading the QR of %s: %v", path, err)
+	}
+	return res.GetText()
 }
 
 func wantIn(t *testing.T, body string, texts ...string) {
@@ -520,24 +556,7 @@ func TestMeasuresAndDelegations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := b.c.Get(o.ts.URL + "/delegations/1/badge.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(resp.Body)
-	resp.Body.Close()
-	if err != nil || resp.Header.Get("Content-Type") != "image/png" {
-		t.Fatalf("badge PNG: %v %s", err, resp.Header.Get("Content-Type"))
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
-	if err != nil {
-		t.Fatalf("reading the badge: %v", err)
-	}
-	got, err := checker.Check(res.GetText(), calendar.Date(2022, 2, 15))
+	got, err := checker.Check(b.readQR("/delegations/1/badge.png"), calendar.Date(2022, 2, 15))
 	if err != nil || got.Name != "Maria Rossi" || got.DelegationID != "D0001" || got.ValidUntil != calendar.Date(2022, 6, 30) {
 		t.Fatalf("badge: %+v %v", got, err)
 	}

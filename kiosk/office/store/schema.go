@@ -97,4 +97,47 @@ ALTER TABLE school ADD COLUMN dpo_email       TEXT NOT NULL DEFAULT '';
 ALTER TABLE school ADD COLUMN informativa_url TEXT NOT NULL DEFAULT '';
 ALTER TABLE school ADD COLUMN updated         TEXT NOT NULL DEFAULT ''; -- YYYY-MM-DD
 `,
+	// 4: the school's kiosks (kiosk/link): the pairing codes, each kiosk
+	// with the key it is known by, its counts per day and class, and the
+	// signed school bundle they follow.
+	`
+CREATE TABLE pairing_codes (
+	secret_hash BLOB PRIMARY KEY, -- SHA-256 of the QR's one-time secret
+	expires     TEXT NOT NULL     -- RFC 3339, UTC
+) WITHOUT ROWID;
+
+CREATE TABLE kiosks (
+	id        INTEGER PRIMARY KEY,
+	name      TEXT NOT NULL,
+	entrance  TEXT NOT NULL,
+	key_id    TEXT NOT NULL UNIQUE, -- the SHA-256 of its client certificate's key
+	paired    TEXT NOT NULL,        -- RFC 3339, UTC
+	unpaired  TEXT NOT NULL DEFAULT '', -- set when unpaired: its key opens nothing since
+	last_seen TEXT NOT NULL DEFAULT '',
+	version   TEXT NOT NULL DEFAULT '',
+	holds     INTEGER NOT NULL DEFAULT 0 -- the bundle it holds
+);
+-- Two paired kiosks never share a name; an unpaired one leaves its name free.
+CREATE UNIQUE INDEX kiosks_paired_name ON kiosks (name) WHERE unpaired = '';
+
+-- What each kiosk counted, per day and class: absolute values, replaced by
+-- each sending. Kept after an unpairing: they are the day's counts.
+CREATE TABLE kiosk_counts (
+	kiosk_id INTEGER NOT NULL REFERENCES kiosks (id),
+	day      TEXT NOT NULL, -- YYYY-MM-DD
+	class    TEXT NOT NULL,
+	admitted INTEGER NOT NULL CHECK (admitted >= 0),
+	refused  INTEGER NOT NULL CHECK (refused >= 0),
+	PRIMARY KEY (day, kiosk_id, class)
+) WITHOUT ROWID;
+
+-- The signed bundles, newest last: the kiosks' list shows how old the one
+-- each holds is. Only the newest's bytes are kept.
+CREATE TABLE bundles (
+	seq    INTEGER PRIMARY KEY,
+	signed TEXT NOT NULL, -- RFC 3339, UTC
+	digest BLOB NOT NULL, -- SHA-256 of the content before signing, to tell a change
+	raw    BLOB          -- the signed bundle; NULL once a newer one exists
+);
+`,
 }

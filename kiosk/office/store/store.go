@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the database/sql driver, pure Go
@@ -32,6 +33,9 @@ type Store struct {
 	reader
 	db   *sql.DB
 	path string
+
+	mu      sync.Mutex
+	changed chan struct{} // closed at the next committed Update
 }
 
 // querier is what both the database and a transaction answer, so that the
@@ -74,7 +78,7 @@ func openPath(path string, migs []string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{reader: reader{q: db}, db: db, path: path}, nil
+	return &Store{reader: reader{q: db}, db: db, path: path, changed: make(chan struct{})}, nil
 }
 
 // Close closes the database.
@@ -167,7 +171,22 @@ func (s *Store) Update(ctx context.Context, actor string, fn func(*Tx) error) er
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
+	return nil
+}
+
+// Changed returns a channel closed when the next Update commits: the
+// office re-signs the kiosks' bundle when the school's data changes.
+func (s *Store) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
 }
 
 // audit records a change by the transaction's actor. Details are staff
