@@ -409,15 +409,18 @@ func (s *Session) Update(sd SchoolData, at time.Time) {
 		return
 	}
 	d, ok := s.o.Delegations.Delegation(s.operatorID)
+	why := lang.Key("")
 	switch {
 	case !ok:
-		s.lock(at, lang.BadgeUnknown)
-		return
+		why = lang.BadgeUnknown
 	case d.Revoked:
-		s.lock(at, lang.BadgeRevoked)
-		return
+		why = lang.BadgeRevoked
 	case s.day > d.ValidUntil:
-		s.lock(at, lang.BadgeExpired)
+		why = lang.BadgeExpired
+	}
+	if why != "" {
+		s.o.Log.Info("locked out by the school's data", "delegation", s.operatorID, "why", string(why))
+		s.lock(at, why)
 		return
 	}
 	if s.class != nil {

@@ -109,7 +109,7 @@ func runOffice(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	} else if u, err := url.Parse(*publicURL); err != nil || u.Scheme != "https" || u.Host == "" {
 		return fs.UsageError("--url: %q is not an https://HOST:PORT address", *publicURL)
 	}
-	srv, err := office.New(ctx, office.Config{Store: st, Link: office.Link{URL: *publicURL, Fingerprint: office.Fingerprint(cert)}})
+	srv, err := office.New(ctx, office.Config{Store: st, Link: office.Link{URL: *publicURL, Fingerprint: link.Fingerprint(cert.Certificate[0])}})
 	if err != nil {
 		fmt.Fprintf(stderr, "kiosk office: %v\n", err)
 		return 1

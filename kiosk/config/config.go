@@ -162,6 +162,8 @@ type Session struct {
 type Office struct {
 	Name     string `toml:"name"`     // "" for the machine's host name
 	Entrance string `toml:"entrance"` // which door, for the office's list
+	// CountsEvery is how often the kiosk sends its day's counts.
+	CountsEvery time.Duration `toml:"counts_every"`
 }
 
 // Clock is how long the clock is believed after its last confirmation
@@ -368,7 +370,7 @@ func (o Office) validate() error {
 	if len(o.Name) > 64 || len(o.Entrance) > 64 {
 		return sectionError("", "name and entrance are at most 64 characters")
 	}
-	return nil
+	return atLeast(".counts_every", o.CountsEvery, time.Second)
 }
 
 func (c Clock) validate() error { return atLeast(".max_unconfirmed", c.MaxUnconfirmed, time.Hour) }

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"os"
@@ -66,7 +67,7 @@ func (k *parts) follow(ctx context.Context, p *link.Pairing) error {
 		}
 	}
 	k.paired.Store(true)
-	f := &link.Follower{Client: c, Store: k.bundles, Log: k.log, Counts: k.recentCounts, CountsEvery: k.o.CountsEvery,
+	f := &link.Follower{Client: c, Store: k.bundles, Log: k.log, Counts: k.recentCounts, CountsEvery: cmp.Or(k.o.CountsEvery, k.cfg.Office.CountsEvery),
 		OnBundle: func(b *bundle.Bundle) {
 			if err := k.clock.Happened(b.Signed); err != nil {
 				k.log.Error("keeping the clock's witness", "err", err)
