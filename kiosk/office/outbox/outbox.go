@@ -16,6 +16,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -106,7 +107,18 @@ func (o *Outbox) enqueue(ctx context.Context, actor, school, kind, period string
 // how many the portal accepted. A failure is recorded on its report, not
 // returned: only the database's own errors are.
 func (o *Outbox) SendDue(ctx context.Context) (sent int, err error) {
-	batch, err := o.store.DueReports(ctx, o.Now())
+	return o.sendBefore(ctx, o.Now())
+}
+
+// SendWaiting sends every waiting report at once, whatever its backoff:
+// what a person asks for by sending the queue by hand.
+func (o *Outbox) SendWaiting(ctx context.Context) (sent int, err error) {
+	return o.sendBefore(ctx, time.UnixMilli(math.MaxInt64))
+}
+
+// sendBefore sends the waiting reports due at t.
+func (o *Outbox) sendBefore(ctx context.Context, t time.Time) (sent int, err error) {
+	batch, err := o.store.DueReports(ctx, t)
 	if err != nil {
 		return 0, err
 	}
