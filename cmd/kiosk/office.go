@@ -100,6 +100,11 @@ func runOffice(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kiosk office: %v\n", err)
 		return 1
 	}
+	go func() { // the reports to the ATS, in the background: each when due, with backoff
+		if err := srv.SendReports(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "kiosk office: sending the reports stopped: %v\n", err)
+		}
+	}()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fs.UsageError("--addr: %v", err)
