@@ -323,7 +323,7 @@ var english = table{
 	"office.reports.absences_hint":      "Enrolled and classes are already filled in; the office adds the classes under a measure. Type only how many pupils of the plesso are absent today.",
 	"office.reports.under_measure":      "Classes under a measure today",
 	"office.reports.illness_hint":       "Optional: absence for illness leads influenza, all-cause absence lags it by days.",
-	"office.reports.per_class":          "Per class (optional)",
+	"office.reports.per_class":          "Per class (optional: every class or none)",
 	"office.reports.queue":              "Save and send",
 	"office.reports.not_sentinel":       "Today is not a sentinel day: the next is {1} {0}.",
 	"office.reports.late":               "Late report of {0}",

@@ -323,7 +323,7 @@ var italian = table{
 	"office.reports.absences_hint":      "Iscritti e classi sono già inseriti; le classi con una misura le aggiunge l'ufficio. Basta scrivere quanti alunni del plesso sono assenti oggi.",
 	"office.reports.under_measure":      "Classi con una misura oggi",
 	"office.reports.illness_hint":       "Facoltativo: le assenze per malattia anticipano l'influenza, quelle totali la seguono di giorni.",
-	"office.reports.per_class":          "Per classe (facoltativo)",
+	"office.reports.per_class":          "Per classe (facoltativo: tutte le classi o nessuna)",
 	"office.reports.queue":              "Salva e invia",
 	"office.reports.not_sentinel":       "Oggi non è un giorno sentinella: il prossimo è {1} {0}.",
 	"office.reports.late":               "Rapporto in ritardo del {0}",

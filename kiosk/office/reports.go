@@ -280,26 +280,28 @@ func atMost(f *form, field string, label lang.Key, n, limit int) {
 	}
 }
 
-// classShares reads the optional per-class absences: the classes whose
-// absent field was filled, each within its enrolled.
+// classShares reads the optional per-class absences, all or none: a
+// share of the classes would not add up to the plesso's numbers, nor hold
+// every class under a measure. Each is within its class's enrolled.
 func classShares(f *form, classes []store.Class) []report.Class {
-	var out []report.Class
 	var d reportsData
+	given := false
+	for i := range classes {
+		given = given || strings.TrimSpace(f.values.Get(d.ClassAbsent(i))) != "" || strings.TrimSpace(f.values.Get(d.ClassIllness(i))) != ""
+	}
+	if !given {
+		return nil
+	}
+	out := make([]report.Class, 0, len(classes))
 	for i, c := range classes {
 		cf := f.scoped(lang.Key(c.Name)) // no text has a class's name as key: the name is shown
-		illness := optionalCount(cf, d.ClassIllness(i), lang.OfficeFieldAbsentIllness)
-		absent := optionalCount(cf, d.ClassAbsent(i), lang.OfficeFieldAbsent)
-		if absent == nil {
-			if illness != nil {
-				cf.bad(d.ClassAbsent(i), lang.OfficeFieldAbsent, lang.OfficeErrRequired)
-			}
-			continue
+		c := report.Class{Name: c.Name, Enrolled: c.Enrolled}
+		c.AbsentIllness = optionalCount(cf, d.ClassIllness(i), lang.OfficeFieldAbsentIllness)
+		c.Absent = cf.number(d.ClassAbsent(i), lang.OfficeFieldAbsent, 0, c.Enrolled)
+		if c.AbsentIllness != nil {
+			atMost(cf, d.ClassIllness(i), lang.OfficeFieldAbsentIllness, *c.AbsentIllness, c.Absent)
 		}
-		atMost(cf, d.ClassAbsent(i), lang.OfficeFieldAbsent, *absent, c.Enrolled)
-		if illness != nil {
-			atMost(cf, d.ClassIllness(i), lang.OfficeFieldAbsentIllness, *illness, *absent)
-		}
-		out = append(out, report.Class{Name: c.Name, Enrolled: c.Enrolled, Absent: *absent, AbsentIllness: illness})
+		out = append(out, c)
 	}
 	return out
 }
