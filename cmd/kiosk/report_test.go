@@ -225,6 +225,13 @@ func TestReportCommandsAgainstThePortal(t *testing.T) {
 	if status != 1 || !strings.Contains(errs, "the absences 2022-02-17 of MIEE00001A still waits: portal unreachable") || time.Since(start) > 10*time.Second {
 		t.Errorf("portal down: %d %q after %v", status, errs, time.Since(start))
 	}
+
+	// A portal whose storage fails answers 500: the report waits, and says so.
+	portal.store.Close()
+	status, _, errs = runCmd(t, "", "report", "send", "--data", dir, "--portal", portal.url, "--token-file", portal.tokenFile, "--timeout", "2s")
+	if status != 1 || !strings.Contains(errs, "the absences 2022-02-17 of MIEE00001A still waits: portal answered 500") {
+		t.Errorf("portal failing: %d %q", status, errs)
+	}
 }
 
 // The child of TestSendSurvivesSIGKILL queues nothing: the parent queued

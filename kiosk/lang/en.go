@@ -359,4 +359,7 @@ var english = table{
 	"office.weekday.6":                  "Saturday",
 	"office.done.report_queued":         "Report saved: it will be sent to the portal.",
 	"office.done.report_settings":       "Link to the portal saved.",
+	"office.reports.why.network":        "No answer from the portal (the network, or its address and the credential not set yet):",
+	"office.reports.why.portal":         "The portal has a problem ({0}):",
+	"office.reports.why.busy":           "The portal asks to slow down ({0}):",
 }

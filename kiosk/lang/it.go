@@ -359,4 +359,7 @@ var italian = table{
 	"office.weekday.6":                  "sabato",
 	"office.done.report_queued":         "Rapporto salvato: verrà inviato al portale.",
 	"office.done.report_settings":       "Collegamento con il portale salvato.",
+	"office.reports.why.network":        "Nessuna risposta dal portale (la rete, o indirizzo e credenziale non ancora impostati):",
+	"office.reports.why.portal":         "Il portale ha un problema ({0}):",
+	"office.reports.why.busy":           "Il portale chiede di rallentare ({0}):",
 }

@@ -117,6 +117,12 @@ func TestReportsPage(t *testing.T) {
 	}
 	_, body = staff.get("/reports?done=report_queued")
 	wantIn(t, body, `data-period="2022-02-14" data-state="waiting"`, "non ancora inviato", "Rapporto salvato")
+	// With no portal set yet, a send leaves them waiting and says why.
+	if n, err := o.srv.outbox.SendDue(context.Background()); n != 0 || err != nil {
+		t.Fatalf("sending with no portal: %d %v", n, err)
+	}
+	_, body = staff.get("/reports")
+	wantIn(t, body, "Nessuna risposta dal portale", htmlText("the portal's address or the school's credential is not set"), "Tentativi: 1")
 
 	// The settings: the head teacher's only, checked, the credential kept
 	// and never shown back, the change audited without it.
