@@ -114,6 +114,11 @@ func runOffice(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kiosk office: %v\n", err)
 		return 1
 	}
+	go func() { // the reports to the ATS, in the background: each when due, with backoff
+		if err := srv.SendReports(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "kiosk office: sending the reports stopped: %v\n", err)
+		}
+	}()
 	// The kiosks present their own certificates (kiosk/link): asked for,
 	// not required, since the staff's browsers have none. The long poll
 	// of the kiosks' bundle outlasts a page's write timeout.

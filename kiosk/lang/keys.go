@@ -179,3 +179,25 @@ const (
 	OfficeKiosksPairingGone Key = "office.kiosks.pairing_gone"
 	OfficeCountsTitle       Key = "office.counts.title"
 )
+
+// The reports to the ATS (office reports page, issue 11).
+const (
+	OfficeReportsTitle        Key = "office.reports.title"
+	OfficeFieldSchoolYear     Key = "office.field.school_year"
+	OfficeFieldClasses        Key = "office.field.classes"
+	OfficeFieldEnrolled619    Key = "office.field.enrolled_6_19"
+	OfficeFieldAbsent         Key = "office.field.absent"
+	OfficeFieldAbsentIllness  Key = "office.field.absent_illness"
+	OfficeFieldClassesAbsent  Key = "office.field.classes_absent"
+	OfficeFieldClassesIllness Key = "office.field.classes_illness"
+	OfficeFieldReport         Key = "office.field.report"
+	OfficeFieldPortalURL      Key = "office.field.portal_url"
+	OfficeFieldToken          Key = "office.field.token"
+	OfficeFieldSentinelDays   Key = "office.field.sentinel_days"
+	OfficeErrSchoolYear       Key = "office.err.school_year"
+	OfficeErrAtMost           Key = "office.err.at_most"
+	OfficeErrReportsNoCode    Key = "office.err.reports_no_code"
+	OfficeErrReport           Key = "office.err.report"
+	OfficeErrPortalURL        Key = "office.err.portal_url"
+	OfficeErrSentinelTwice    Key = "office.err.sentinel_twice"
+)

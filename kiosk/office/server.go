@@ -24,12 +24,14 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/kiosk/link"
+	"github.com/scuola/kiosk/kiosk/office/outbox"
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/verify/calendar"
@@ -66,6 +68,7 @@ type Server struct {
 	link      Link
 	kiosks    *Kiosks
 	invites   invitations
+	outbox    *outbox.Outbox // the reports to the ATS, sent by SendReports
 }
 
 // New prepares a server over an open store, and makes the school's badge
@@ -101,6 +104,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	go s.kiosks.run(ctx)
+	s.outbox = outbox.New(s.store, s.portal)
+	s.outbox.Now = s.now
 	s.routes()
 	return s, nil
 }
@@ -185,6 +190,11 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /delegations/{id}/revoke", s.guard(store.Dirigente, s.delegationRevoke))
 	m.HandleFunc("GET /delegations/{id}/badge.png", s.guard(store.Dirigente, s.delegationBadge))
 	m.HandleFunc("GET /delegations/{id}/allegato-a.pdf", s.guard(store.Dirigente, s.delegationPDF))
+
+	m.HandleFunc("GET /reports", s.guard("", s.reportsPage))
+	m.HandleFunc("POST /reports/profile", s.guard("", s.reportProfile))
+	m.HandleFunc("POST /reports/absences", s.guard("", s.reportAbsences))
+	m.HandleFunc("POST /reports/settings", s.guard(store.Dirigente, s.reportSettings))
 
 	m.HandleFunc("GET /audit", s.guard(store.Dirigente, s.auditPage))
 
@@ -324,6 +334,9 @@ var funcs = template.FuncMap{
 	},
 	"levels":   func() []school.Level { return school.Levels },
 	"measures": func() []school.Measure { return school.Measures[1:] },
+	"weekday": func(l lang.Lang, d time.Weekday) string {
+		return l.Text(lang.Key("office.weekday." + strconv.Itoa(int(d))))
+	},
 }
 
 // format replaces {0}, {1}… in a text, as the screen's texts do.

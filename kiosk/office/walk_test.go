@@ -21,85 +21,30 @@ import (
 	"github.com/scuola/kiosk/verify/calendar"
 )
 
-// walk is a person at the office's pages in a real Chromium.
+// walk is a person at the office's pages in a real Chromium
+// (browser.Walk), with the office it walks.
 type walk struct {
-	t     *testing.T
-	o     *office
-	ctx   context.Context
-	shots *browser.Shots
+	*browser.Walk
+	t   *testing.T
+	o   *office
+	ctx context.Context
 }
 
-// open loads a page of the office.
-func (w *walk) open(path string) {
-	w.t.Helper()
-	if err := chromedp.Do(w.ctx, chromedp.Navigate(w.o.ts.URL+path)); err != nil {
-		w.t.Fatalf("opening %s: %v", path, err)
-	}
+func newWalk(t *testing.T, o *office, width, height int) *walk {
+	ctx := browser.Start(t, width, height, browser.AcceptCertificates)
+	return &walk{Walk: &browser.Walk{T: t, Ctx: ctx, Base: o.ts.URL, Shots: browser.NewShots(t, "office")}, t: t, o: o, ctx: ctx}
 }
 
-// fill types values into the inputs named by their CSS selectors; the
-// browser's own checks of a field are turned off, so that what the server
-// says of a bad value is what the person reads.
-func (w *walk) fill(values ...string) {
-	w.t.Helper()
-	steps := []chromedp.Action[chromedp.Void]{chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("form").forEach((f) => f.noValidate = true)`)}
-	for i := 0; i < len(values); i += 2 {
-		steps = append(steps, chromedp.SetValue(chromedp.CSS(values[i]), values[i+1]))
-	}
-	if err := chromedp.Do(w.ctx, steps...); err != nil {
-		w.t.Fatalf("filling %v: %v", values, err)
-	}
-}
-
-// submit clicks a button and waits for the page it leads to: the old
-// page's mark gone, the new one loaded. While the browser navigates, the
-// question may fail; it is asked again.
-func (w *walk) submit(selector string) {
-	w.t.Helper()
-	if err := chromedp.Do(w.ctx,
-		chromedp.Evaluate[chromedp.Void](`window.leaving = true`),
-		chromedp.Click(chromedp.CSS(selector)),
-	); err != nil {
-		w.t.Fatalf("submitting %s: %v", selector, err)
-	}
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if arrived, err := chromedp.Run(w.ctx, chromedp.Evaluate[bool](`!window.leaving && document.readyState === "complete"`)); err == nil && arrived {
-			return
-		}
-	}
-	w.t.Fatalf("submitting %s: no new page after 10 s", selector)
-}
-
-// says checks that the page shows each text, and returns what it shows.
+// The walk's steps under the names its tests use.
+func (w *walk) open(path string)       { w.t.Helper(); w.Open(path) }
+func (w *walk) fill(values ...string)  { w.t.Helper(); w.Fill(values...) }
+func (w *walk) submit(selector string) { w.t.Helper(); w.Submit(selector) }
 func (w *walk) says(texts ...string) string {
 	w.t.Helper()
-	shown, err := chromedp.Run(w.ctx, chromedp.Evaluate[string](`document.body.innerText`))
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	for _, x := range texts {
-		if !strings.Contains(shown, x) {
-			w.t.Errorf("%s does not say %q; it says:\n%s", w.location(), x, shown)
-		}
-	}
-	return shown
+	return w.Says(texts...)
 }
-
-func (w *walk) location() string {
-	loc, _ := chromedp.Run(w.ctx, chromedp.Location())
-	return loc
-}
-
-// shot saves the page as name, and checks that it fits the window's width
-// (no sideways scrolling on an office screen or a tablet).
-func (w *walk) shot(name string) {
-	w.t.Helper()
-	fits, err := chromedp.Run(w.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
-	if err != nil || !fits {
-		w.t.Errorf("%s (%s) is wider than the window (%v)", name, w.location(), err)
-	}
-	w.shots.Take(w.t, w.ctx, name, true)
-}
+func (w *walk) location() string { return w.Location() }
+func (w *walk) shot(name string) { w.t.Helper(); w.Shot(name) }
 
 // kioskShown shows a badge's text to an entrance session that holds the
 // office's delegations as they are now (what the kiosks receive from the
@@ -141,7 +86,7 @@ func kioskShown(t *testing.T, o *office, text string) kiosk.Screen {
 // is saved as a screenshot.
 func TestOfficeInABrowser(t *testing.T) {
 	o := newOffice(t)
-	w := &walk{t: t, o: o, ctx: browser.Start(t, 1366, 768, browser.AcceptCertificates), shots: browser.NewShots(t, "office")}
+	w := newWalk(t, o, 1366, 768)
 
 	w.open("/")
 	if loc := w.location(); !strings.HasSuffix(loc, "/login") {

@@ -140,4 +140,30 @@ CREATE TABLE bundles (
 	raw    BLOB          -- the signed bundle; NULL once a newer one exists
 );
 `,
+	// 5: the reports to the ATS (privacy/report): the outbox, one row per
+	// plesso, kind and period, committed before it is sent; the portal's
+	// address and the plesso's credential; the two sentinel weekdays.
+	`
+CREATE TABLE report_outbox (
+	school    TEXT NOT NULL,    -- the plesso's code when queued
+	kind      TEXT NOT NULL CHECK (kind IN ('profile', 'absences')),
+	period    TEXT NOT NULL,    -- the school year (profile) or the day (absences)
+	body      TEXT NOT NULL,    -- the report's JSON, validated
+	version   INTEGER NOT NULL, -- +1 at each queuing: a send settles only the version it sent
+	state     TEXT NOT NULL CHECK (state IN ('waiting', 'sent', 'refused')),
+	attempts  INTEGER NOT NULL DEFAULT 0,
+	next_at   INTEGER NOT NULL, -- unix ms: no attempt before
+	reason    TEXT NOT NULL DEFAULT '',
+	status    INTEGER NOT NULL DEFAULT 0, -- the portal's last HTTP status
+	field     TEXT NOT NULL DEFAULT '',
+	queued_at INTEGER NOT NULL, -- unix ms
+	sent_at   INTEGER,          -- unix ms
+	PRIMARY KEY (school, kind, period)
+);
+CREATE INDEX report_outbox_due ON report_outbox (state, next_at);
+
+ALTER TABLE school ADD COLUMN portal_url    TEXT NOT NULL DEFAULT '';
+ALTER TABLE school ADD COLUMN portal_token  TEXT NOT NULL DEFAULT '';    -- the plesso's bearer credential
+ALTER TABLE school ADD COLUMN sentinel_days TEXT NOT NULL DEFAULT '1,4'; -- weekdays, Sunday 0: Monday and Thursday
+`,
 }
