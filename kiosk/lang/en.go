@@ -329,6 +329,8 @@ var english = table{
 	"office.counts.admitted":     "Admitted",
 	"office.counts.refused":      "Not admitted",
 	"office.counts.total":        "Total",
+	"office.kiosks.no_data":      "waiting for data",
+	"office.counts.per_entrance": "At each entrance: admitted / not admitted.",
 	"office.counts.none":         "No check recorded on this day.",
 	// The reports to the ATS (office reports page, issue 11).
 	OfficeReportsTitle:                  "Reports to the ATS",

@@ -329,6 +329,8 @@ var italian = table{
 	"office.counts.admitted":     "Ammessi",
 	"office.counts.refused":      "Non ammessi",
 	"office.counts.total":        "Totale",
+	"office.kiosks.no_data":      "in attesa dei dati",
+	"office.counts.per_entrance": "Per ogni ingresso: ammessi / non ammessi.",
 	"office.counts.none":         "Nessuna verifica registrata in questo giorno.",
 	// The reports to the ATS (office reports page, issue 11).
 	OfficeReportsTitle:                  "Rapporti all'ATS",

@@ -102,7 +102,7 @@ func (s *Server) login(ctx context.Context, name, password, addr string) (string
 	}
 	s.limits.reset(acctKey)
 	tok := token()
-	if err := s.store.CreateSession(ctx, tokenHash(tok), acct.ID, token(), now.Add(SessionLength)); err != nil {
+	if err := s.store.CreateSession(ctx, tokenHash(tok), acct.ID, token(), now.Add(SessionLength), now); err != nil {
 		return "", err
 	}
 	return tok, nil

@@ -15,6 +15,7 @@ import (
 	"github.com/scuola/kiosk/kiosk"
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/lang"
+	"github.com/scuola/kiosk/kiosk/link"
 	"github.com/scuola/kiosk/scanner"
 	"github.com/scuola/kiosk/testdata/browser"
 	"github.com/scuola/kiosk/testdata/poppler"
@@ -194,6 +195,31 @@ func TestOfficeInABrowser(t *testing.T) {
 	if pdf := w.says(); strings.Contains(pdf, "Delega (Allegato A)") {
 		t.Error("a revoked delegation still offers its document")
 	}
+
+	// The kiosks: a pairing QR on screen; a kiosk paired (by a code made
+	// for it) and its counts, per class and entrance.
+	w.open("/kiosks")
+	w.says("Nessuna postazione abbinata.")
+	w.submit("#pair-kiosk")
+	w.says("Mostra questo codice alla telecamera")
+	w.shot("13a-kiosks-pairing")
+	head := o.client(t)
+	head.login("preside", headPassword)
+	p, err := link.Pair(context.Background(), head.pairingCode(), "Ingresso A", "via Roma", "1.0.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kc, _ := link.NewClient(p, "1.0.0")
+	if err := kc.SendCounts(context.Background(), 0, link.Counts{Days: []link.DayCounts{{Day: calendar.Date(2022, 2, 15),
+		Classes: []link.ClassCounts{{Class: "3A", Admitted: 18, Refused: 2}, {Class: "2B", Admitted: 21}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	w.open("/kiosks")
+	w.says("Ingresso A", "via Roma", "1.0.0")
+	w.shot("13b-kiosks")
+	w.open("/counts")
+	w.says("18 / 2", "39")
+	w.shot("13c-counts")
 
 	// A form whose token is not the session's changes nothing.
 	w.open("/classes")

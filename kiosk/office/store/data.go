@@ -197,10 +197,11 @@ func (r reader) Accounts(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// CreateSession records a session by its token's hash. Sessions are not
+// CreateSession records a session by its token's hash, forgetting those
+// expired at now (the office's clock). Sessions are not
 // audited: they are not changes to the school.
-func (s *Store) CreateSession(ctx context.Context, tokenHash []byte, account int64, csrf string, expires time.Time) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires < ?`, time.Now().UTC().Format(time.RFC3339)); err != nil {
+func (s *Store) CreateSession(ctx context.Context, tokenHash []byte, account int64, csrf string, expires, now time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires < ?`, now.UTC().Format(time.RFC3339)); err != nil {
 		return err
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, account_id, csrf, expires) VALUES (?, ?, ?, ?)`,

@@ -235,7 +235,7 @@ func TestSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	if err := s.CreateSession(ctx, []byte("hash"), a.ID, "csrf", now.Add(time.Hour)); err != nil {
+	if err := s.CreateSession(ctx, []byte("hash"), a.ID, "csrf", now.Add(time.Hour), now); err != nil {
 		t.Fatal(err)
 	}
 	ses, err := s.Session(ctx, []byte("hash"), now)
