@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -56,6 +58,9 @@ func startProc(t *testing.T, args ...string) *proc {
 	t.Cleanup(func() { p.kill() })
 	return p
 }
+
+// restart starts the same command again, as a reboot does.
+func (p *proc) restart() *proc { return startProc(p.t, p.cmd.Args[1:]...) }
 
 // kill ends the process as a power cut would.
 func (p *proc) kill() {
@@ -106,6 +111,75 @@ func waitUntil(t *testing.T, what string, d time.Duration, ok func() bool, expla
 			t.Fatalf("%s did not happen in %v:\n%s", what, d, explain())
 		}
 	}
+}
+
+// lanProxy is the school's LAN between the kiosks and the office: a TCP
+// relay that the test cuts (every connection dropped, new ones refused)
+// and restores.
+type lanProxy struct {
+	addr string
+	mu   sync.Mutex
+	up   bool
+	open map[net.Conn]bool
+}
+
+func startLAN(t *testing.T, to string) *lanProxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	l := &lanProxy{addr: ln.Addr().String(), up: true, open: map[net.Conn]bool{}}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go l.relay(c, to)
+		}
+	}()
+	return l
+}
+
+func (l *lanProxy) relay(c net.Conn, to string) {
+	l.mu.Lock()
+	up := l.up
+	l.mu.Unlock()
+	if !up {
+		c.Close()
+		return
+	}
+	o, err := net.Dial("tcp", to)
+	if err != nil {
+		c.Close()
+		return
+	}
+	l.mu.Lock()
+	l.open[c], l.open[o] = true, true
+	l.mu.Unlock()
+	go func() { io.Copy(o, c); o.Close() }()
+	io.Copy(c, o)
+	c.Close()
+	l.mu.Lock()
+	delete(l.open, c)
+	delete(l.open, o)
+	l.mu.Unlock()
+}
+
+func (l *lanProxy) cut() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.up = false
+	for c := range l.open {
+		c.Close()
+	}
+}
+
+func (l *lanProxy) restore() {
+	l.mu.Lock()
+	l.up = true
+	l.mu.Unlock()
 }
 
 // officeWeb is the head teacher's browser on the office, as HTTP.
@@ -174,7 +248,8 @@ func (w *officeWeb) pairingQR() string {
 // teacher puts under daily verification reaches both; the pupils checked
 // at both entrances are summed at the office; the office killed mid-send
 // and restarted loses and doubles no count; a delegation revoked at the
-// office locks both kiosks out within seconds. No pupil's name, date of
+// office locks both kiosks out within seconds; the LAN flapping and a
+// kiosk's power cut lose and double no count either. No pupil's name, date of
 // birth or certificate reaches the office's database or logs.
 func TestSchoolOfficeAndTwoKiosks(t *testing.T) {
 	set := fixtures.Load(t)
@@ -222,9 +297,12 @@ func TestSchoolOfficeAndTwoKiosks(t *testing.T) {
 	schoolCert := filepath.Join(conf, "school.pem")
 	os.WriteFile(schoolCert, []byte(sc.CertPEM), 0o600)
 
+	// The kiosks reach the office through the school's LAN, which the
+	// test can cut.
 	officePort := freePort(t)
+	lan := startLAN(t, fmt.Sprintf("127.0.0.1:%d", officePort))
 	startOffice := func() *proc {
-		p := startProc(t, "office", "--data", odir, "--addr", fmt.Sprintf("127.0.0.1:%d", officePort))
+		p := startProc(t, "office", "--data", odir, "--addr", fmt.Sprintf("127.0.0.1:%d", officePort), "--url", "https://"+lan.addr)
 		waitUntil(t, "the office's start", 20*time.Second, func() bool { return strings.Contains(p.out.String(), "kiosks pair to") },
 			func() string { return p.out.String() + p.err.String() })
 		return p
@@ -369,6 +447,28 @@ url = %q
 		t.Fatalf("the office counts %d checks after its restart, the kiosks made 8", n)
 	}
 
+	// The LAN flaps while pupils come in; a kiosk loses its power right
+	// after a check and boots again with its pairing and counts on disk.
+	for i := range 3 {
+		lan.cut()
+		show(kb, certs[8-i%2])
+		time.Sleep(1500 * time.Millisecond)
+		lan.restore()
+		time.Sleep(1500 * time.Millisecond)
+	}
+	show(ka, certs[0])
+	ka.kill()
+	ka = ka.restart()
+	ka.waitLog("the kiosk's restart", 30*time.Second, "kiosk running")
+	waitUntil(t, "the counts through the flapping LAN and the power cut", 90*time.Second, func() bool { return officeCounts() == 12 },
+		func() string { return fmt.Sprintf("the office counts %d", officeCounts()) })
+	time.Sleep(3 * time.Second)
+	if n := officeCounts(); n != 12 {
+		t.Fatalf("the office counts %d checks, the kiosks made 12", n)
+	}
+	fmt.Fprintln(ka.stdin, badgeText)
+	ka.waitLog("the unlock after the restart", 20*time.Second, "msg=unlocked")
+
 	// The delegation is revoked at the office: both kiosks lock.
 	web.do("GET", "/delegations", nil)
 	start = time.Now()
@@ -383,7 +483,7 @@ url = %q
 	}
 	t.Logf("the revocation locked both kiosks in %v", time.Since(start))
 	_, page := web.do("GET", "/counts", nil)
-	for _, want := range []string{`<td class="num">3 / 0</td><td class="num">5 / 0</td>`, `<td class="num admitted"><strong>8</strong></td>`} {
+	for _, want := range []string{`<td class="num">6 / 0</td><td class="num">6 / 0</td>`, `<td class="num admitted"><strong>12</strong></td>`} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("the counts page lacks %s", want)
 		}
