@@ -65,13 +65,14 @@ var allowed = map[string][]string{
 	"kiosk/display":             {"kiosk", "kiosk/lang", "privacy", "privacy/loopback", "scanner/qrimage"},
 	"kiosk/office/store":        {"kiosk/school", "verify/calendar"},
 	"kiosk/office": {"kiosk/badge", "kiosk/lang", "kiosk/office/docs", "kiosk/office/store", "kiosk/school",
-		"scanner/qrimage", "verify/calendar", "verify/issue"},
+		"privacy/access", "scanner/qrimage", "verify/calendar", "verify/issue"},
 	"kiosk/office/docs": {"kiosk/badge", "kiosk/lang", "scanner/qrimage", "verify/calendar"},
 	"kiosk/daemon": {"hardware", "hardware/camera", "hardware/gpio", "hardware/sim", "hardware/tone",
 		"kiosk", "kiosk/badge", "kiosk/bundle", "kiosk/clock", "kiosk/config", "kiosk/display", "kiosk/lang", "kiosk/link", "kiosk/school", "kiosk/tally",
 		"privacy/loopback", "scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
 
+	"privacy/access":        {},
 	"privacy/loopback":      {},
 	"privacy/report":        {"privacy/loopback"},
 	"privacy/report/outbox": {"privacy/report"},
@@ -80,11 +81,11 @@ var allowed = map[string][]string{
 	"cmd/internal/cli": {},
 	"cmd/kiosk": {"cmd/internal/cli", "hardware", "hardware/camera", "hardware/gpio",
 		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/daemon", "kiosk/lang", "kiosk/office", "kiosk/office/store", "kiosk/school", "kiosk/tally",
-		"scanner", "scanner/cv", "scanner/qrimage",
+		"privacy/access", "scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
 	"cmd/portal":              {"cmd/internal/cli", "cmd/portal/alarm", "cmd/portal/api", "cmd/portal/store", "privacy/loopback", "privacy/report", "verify/calendar"},
 	"cmd/portal/alarm":        {},
-	"cmd/portal/store":        {"privacy/report"},
+	"cmd/portal/store":        {"privacy/access", "privacy/report"},
 	"cmd/portal/store/pgtest": {},
 	"cmd/portal/api":          {"cmd/portal/store", "privacy/report", "verify/calendar"},
 
@@ -117,7 +118,7 @@ var external = map[string][]string{
 	"github.com/go-json-experiment/json": {},
 	"github.com/chromedp/chromedp":       {"testdata/browser"},
 	"github.com/chromedp/cdproto":        {"testdata/browser"},
-	"golang.org/x/crypto":                {"kiosk/office"}, // argon2id for the office's passwords
+	"golang.org/x/crypto":                {"privacy/access"}, // argon2id for the office's and the portal's passwords
 	"codeberg.org/go-pdf/fpdf":           {"kiosk/office/docs"},
 }
 

@@ -73,11 +73,8 @@ func runSchoolAdd(args []string, stdout, stderr io.Writer) int {
 	if field, err := checkSchool(s); err != nil {
 		return fs.UsageError("--%s: %v", field, err)
 	}
-	token, hash, err := store.NewToken()
-	if err != nil {
-		return fail(stderr, "school add", err)
-	}
-	err = withStore(*dsn, func(ctx context.Context, st store.Store) error { return st.AddSchool(ctx, s, hash) })
+	token, hash := store.NewToken()
+	err := withStore(*dsn, func(ctx context.Context, st store.Store) error { return st.AddSchool(ctx, s, hash) })
 	if err != nil {
 		return fail(stderr, "school add", err)
 	}
@@ -105,10 +102,7 @@ func runSchoolToken(args []string, stdout, stderr io.Writer) int {
 		}
 		return printJSON(stdout, map[string]any{"code": *code, "revoked": true})
 	}
-	token, hash, err := store.NewToken()
-	if err != nil {
-		return fail(stderr, "school token", err)
-	}
+	token, hash := store.NewToken()
 	if err := withStore(*dsn, func(ctx context.Context, st store.Store) error { return st.SetToken(ctx, *code, hash) }); err != nil {
 		return fail(stderr, "school token", err)
 	}
@@ -138,9 +132,7 @@ func runSchoolImport(args []string, stdout, stderr io.Writer) int {
 	tokens := make([]string, len(schools))
 	hashes := make([]string, len(schools))
 	for i := range schools {
-		if tokens[i], hashes[i], err = store.NewToken(); err != nil {
-			return fail(stderr, "school import", err)
-		}
+		tokens[i], hashes[i] = store.NewToken()
 	}
 	var added []string
 	err = withStore(*dsn, func(ctx context.Context, st store.Store) (err error) {

@@ -16,6 +16,7 @@ import (
 	"github.com/scuola/kiosk/kiosk/office/docs"
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/kiosk/school"
+	"github.com/scuola/kiosk/privacy/access"
 	"github.com/scuola/kiosk/verify/calendar"
 )
 
@@ -39,7 +40,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showLogin(w http.ResponseWriter, rq *request, status int, msg lang.Key) {
-	tok := token()
+	tok := access.Token()
 	setCookie(w, loginCookie, tok, 3600)
 	p := page{Title: lang.OfficeLoginTitle, CSRF: tok}
 	if msg != "" {
@@ -53,16 +54,16 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 	rq := &request{Request: r, lang: requestLang(r)}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	c, _ := r.Cookie(loginCookie)
-	if err := r.ParseForm(); err != nil || c == nil || !sameToken(r.PostFormValue("csrf"), c.Value) {
+	if err := r.ParseForm(); err != nil || c == nil || !access.SameToken(r.PostFormValue("csrf"), c.Value) {
 		s.showLogin(w, rq, http.StatusForbidden, lang.OfficeCSRF)
 		return
 	}
 	tok, err := s.login(r.Context(), strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("password"), clientAddr(r))
 	switch {
-	case errors.Is(err, errLimited):
+	case errors.Is(err, access.ErrLimited):
 		s.showLogin(w, rq, http.StatusTooManyRequests, lang.OfficeLoginLimited)
 		return
-	case errors.Is(err, errBadLogin):
+	case errors.Is(err, access.ErrBadLogin):
 		s.showLogin(w, rq, http.StatusUnauthorized, lang.OfficeLoginWrong)
 		return
 	case err != nil:
@@ -76,7 +77,7 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) logout(w http.ResponseWriter, rq *request) {
 	if c, err := rq.Cookie(sessionCookie); err == nil {
-		if err := s.store.DeleteSession(rq.Context(), tokenHash(c.Value)); err != nil {
+		if err := s.store.DeleteSession(rq.Context(), access.TokenHash(c.Value)); err != nil {
 			s.internal(w, rq, err)
 			return
 		}

@@ -31,6 +31,7 @@ import (
 	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/kiosk/school"
+	"github.com/scuola/kiosk/privacy/access"
 	"github.com/scuola/kiosk/verify/calendar"
 )
 
@@ -43,8 +44,8 @@ var staticFiles embed.FS
 // Config is what a Server needs.
 type Config struct {
 	Store *store.Store
-	// Argon2 is the cost of new password hashes (DefaultArgon2 when zero).
-	Argon2 Argon2
+	// Argon2 is the cost of new password hashes (access.DefaultArgon2 when zero).
+	Argon2 access.Argon2
 	Logger *slog.Logger
 	// Now is the clock (time.Now when nil): tests pick the day.
 	Now func() time.Time
@@ -52,32 +53,29 @@ type Config struct {
 
 // Server serves the office's pages.
 type Server struct {
-	store     *store.Store
-	log       *slog.Logger
-	now       func() time.Time
-	pages     map[string]*template.Template
-	limits    *limiter
-	addrLimit *limiter
-	dummyHash string
-	mux       *http.ServeMux
+	store  *store.Store
+	log    *slog.Logger
+	now    func() time.Time
+	pages  map[string]*template.Template
+	logins *access.Logins
+	mux    *http.ServeMux
 }
 
 // New prepares a server over an open store, and makes the school's badge
 // signing key if it has none yet.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now,
-		limits: newLimiter(maxFailsPerAccount, failWindow), addrLimit: newLimiter(maxFailsPerAddress, failWindow)}
+	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if cfg.Argon2 == (Argon2{}) {
-		cfg.Argon2 = DefaultArgon2
+	if cfg.Argon2 == (access.Argon2{}) {
+		cfg.Argon2 = access.DefaultArgon2
 	}
 	var err error
-	if s.dummyHash, err = cfg.Argon2.Hash(token()); err != nil {
+	if s.logins, err = access.NewLogins(cfg.Argon2); err != nil {
 		return nil, err
 	}
 	if err := EnsureSigner(ctx, s.store, s.now()); err != nil {

@@ -26,12 +26,13 @@ import (
 	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/kiosk/school"
+	"github.com/scuola/kiosk/privacy/access"
 	"github.com/scuola/kiosk/verify/calendar"
 )
 
 // cheap is a low argon2 cost, so that the tests' many logins are quick;
 // the hash and its check are the same code as with the default cost.
-var cheap = Argon2{MemoryKiB: 64, Time: 1, Threads: 1}
+var cheap = access.Argon2{MemoryKiB: 64, Time: 1, Threads: 1}
 
 const (
 	headPassword  = "preside-password-1"
@@ -250,32 +251,32 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 func TestLoginRateLimit(t *testing.T) {
 	o := newOffice(t)
 	b := o.client(t)
-	for i := 0; i < maxFailsPerAccount; i++ {
+	for i := 0; i < access.MaxFailsPerAccount; i++ {
 		if status := b.login("preside", "wrong-password"); status != http.StatusUnauthorized {
 			t.Fatalf("attempt %d: %d", i+1, status)
 		}
 	}
 	// The account is locked, even with its right password...
 	if status := b.login("preside", headPassword); status != http.StatusTooManyRequests {
-		t.Fatalf("after %d failures: %d, want 429", maxFailsPerAccount, status)
+		t.Fatalf("after %d failures: %d, want 429", access.MaxFailsPerAccount, status)
 	}
 	// ...but not the others...
 	if status := b.login("segreteria", staffPassword); status != http.StatusSeeOther {
 		t.Fatalf("another account: %d", status)
 	}
 	// ...until the window has passed.
-	o.clock.add(failWindow)
+	o.clock.add(access.FailWindow)
 	if status := b.login("preside", headPassword); status != http.StatusSeeOther {
 		t.Fatalf("after the window: %d", status)
 	}
 
 	// One address trying many names is stopped too, for every name.
-	for i := 0; i < maxFailsPerAddress; i++ {
+	for i := 0; i < access.MaxFailsPerAddress; i++ {
 		b.login(fmt.Sprintf("nome%d", i), "wrong-password")
 	}
 	status := b.login("segreteria", staffPassword)
 	if status != http.StatusTooManyRequests {
-		t.Fatalf("after %d failures from one address: %d, want 429", maxFailsPerAddress, status)
+		t.Fatalf("after %d failures from one address: %d, want 429", access.MaxFailsPerAddress, status)
 	}
 }
 

@@ -16,13 +16,11 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"time"
 
+	"github.com/scuola/kiosk/privacy/access"
 	"github.com/scuola/kiosk/privacy/report"
 )
 
@@ -79,18 +77,13 @@ var (
 // NewToken returns a new credential (32 random bytes, base64url) and the
 // hash the store keeps of it: the token itself is shown once and never
 // stored.
-func NewToken() (token, hash string, err error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", "", err
-	}
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, HashToken(token), nil
+func NewToken() (token, hash string) {
+	token = access.Token()
+	return token, HashToken(token)
 }
 
-// HashToken is the hash the store keeps of a credential: SHA-256 is
-// enough for 256 random bits, which no dictionary holds.
+// HashToken is the hash the store keeps of a credential (access.TokenHash,
+// in hex).
 func HashToken(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
+	return hex.EncodeToString(access.TokenHash(token))
 }
