@@ -2,9 +2,6 @@ package office
 
 import (
 	"context"
-	"fmt"
-	"strings"
-	"unicode"
 
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/privacy/access"
@@ -14,8 +11,8 @@ import (
 // (`kiosk office user add`, and the demo's account). Errors are in
 // English: the command line says them.
 func AddAccount(ctx context.Context, st *store.Store, cost access.Argon2, actor, name string, role store.Role, password string) error {
-	if name == "" || len(name) > 60 || strings.ContainsFunc(name, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) {
-		return fmt.Errorf("account name %q: 1 to 60 printable characters, no spaces", name)
+	if err := access.CheckName(name); err != nil {
+		return err
 	}
 	if _, err := store.ParseRole(string(role)); err != nil {
 		return err

@@ -39,6 +39,9 @@ func TestPasswordHash(t *testing.T) {
 			t.Errorf("VerifyPassword(%q) = %v, %v; want ErrHash", bad, ok, err)
 		}
 	}
+	if CheckName("rossi.m") != nil || CheckName("") == nil || CheckName("a b") == nil || CheckName(strings.Repeat("a", 61)) == nil {
+		t.Error("CheckName")
+	}
 	if CheckPassword("short") == nil || CheckPassword(strings.Repeat("è", MinPasswordLen)) != nil ||
 		CheckPassword(strings.Repeat("x", MaxPasswordLen+1)) == nil {
 		t.Error("CheckPassword's bounds")

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -36,6 +37,15 @@ const (
 func CheckPassword(pw string) error {
 	if n := utf8.RuneCountInString(pw); n < MinPasswordLen || len(pw) > MaxPasswordLen {
 		return fmt.Errorf("a password has %d to %d characters", MinPasswordLen, MaxPasswordLen)
+	}
+	return nil
+}
+
+// CheckName refuses an account name that a person could not type or read
+// back unambiguously, in English.
+func CheckName(name string) error {
+	if name == "" || len(name) > 60 || strings.ContainsFunc(name, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) {
+		return fmt.Errorf("account name %q: 1 to 60 printable characters, no spaces", name)
 	}
 	return nil
 }

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scuola/kiosk/cmd/portal/store"
+	"github.com/scuola/kiosk/privacy/access"
+)
+
+func TestUserAdd(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "portal.db")
+	out, errOut, status := runIn(t, "una-password-lunga\n", "user", "add", "--db", dsn, "--name", "rossi", "--role", "operator", "--ats", "ATS Milano")
+	if status != 0 || !strings.Contains(out, "rossi (operator)") {
+		t.Fatalf("user add: %d %q %q", status, out, errOut)
+	}
+	if _, errOut, status := runIn(t, "una-password-lunga\n", "user", "add", "--db", dsn, "--name", "ROSSI", "--role", "regional"); status != 1 || !strings.Contains(errOut, "already exists") {
+		t.Errorf("the same name again: %d %q", status, errOut)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, err := st.User(ctx, "rossi")
+	if err != nil || u.Role != store.Operator || u.ATS != "ATS Milano" {
+		t.Fatalf("the user: %+v %v", u, err)
+	}
+	if ok, err := access.VerifyPassword(u.Password, "una-password-lunga"); !ok || err != nil {
+		t.Errorf("the stored hash does not verify the password: %v %v", ok, err)
+	}
+	if log, _ := st.AuditLog(ctx, "ATS Milano", 10); len(log) != 1 || log[0].Action != "user.add" || log[0].Detail != "rossi (operator)" {
+		t.Errorf("the audit: %+v", log)
+	}
+	for _, k := range []struct {
+		stdin string
+		args  []string
+	}{
+		{"una-password-lunga\n", []string{"user"}},
+		{"una-password-lunga\n", []string{"user", "remove"}},
+		{"una-password-lunga\n", []string{"user", "add", "--db", dsn, "--name", "bianchi", "--role", "operator"}},
+		{"una-password-lunga\n", []string{"user", "add", "--db", dsn, "--name", "bianchi", "--role", "regional", "--ats", "ATS Milano"}},
+		{"una-password-lunga\n", []string{"user", "add", "--db", dsn, "--name", "bianchi", "--role", "admin"}},
+		{"una-password-lunga\n", []string{"user", "add", "--db", dsn, "--name", "a b", "--role", "regional"}},
+		{"una-password-lunga\n", []string{"user", "add", "--name", "bianchi", "--role", "regional"}},
+		{"corta\n", []string{"user", "add", "--db", dsn, "--name", "bianchi", "--role", "regional"}},
+		{"", []string{"user", "add", "--db", dsn, "--name", "bianchi", "--role", "regional"}},
+	} {
+		if _, errOut, status := runIn(t, k.stdin, k.args...); status != 2 || errOut == "" {
+			t.Errorf("%v: status %d, %q", k.args, status, errOut)
+		}
+	}
+	if _, err := st.User(ctx, "bianchi"); err == nil {
+		t.Error("a refused command line added a user")
+	}
+}
