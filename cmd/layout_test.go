@@ -83,12 +83,13 @@ var allowed = map[string][]string{
 		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/daemon", "kiosk/lang", "kiosk/office", "kiosk/office/store", "kiosk/school", "kiosk/tally",
 		"privacy/access", "scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
-	"cmd/portal":              {"cmd/internal/cli", "cmd/portal/alarm", "cmd/portal/api", "cmd/portal/registry", "cmd/portal/store", "privacy/access", "privacy/loopback", "privacy/report", "verify/calendar"},
+	"cmd/portal":              {"cmd/internal/cli", "cmd/portal/alarm", "cmd/portal/api", "cmd/portal/registry", "cmd/portal/store", "cmd/portal/web", "privacy/access", "privacy/loopback", "privacy/report", "verify/calendar"},
 	"cmd/portal/alarm":        {},
 	"cmd/portal/store":        {"privacy/access", "privacy/report"},
 	"cmd/portal/store/pgtest": {},
 	"cmd/portal/api":          {"cmd/portal/store", "privacy/report", "verify/calendar"},
 	"cmd/portal/registry":     {"cmd/portal/store", "privacy/report"},
+	"cmd/portal/web":          {"cmd/portal/registry", "cmd/portal/store", "kiosk/lang", "privacy/access", "privacy/report", "verify/calendar"},
 
 	// Test infrastructure, imported only by tests.
 	"testdata/shared":       {},
@@ -98,6 +99,7 @@ var allowed = map[string][]string{
 	"testdata/frames":       {"scanner/qrimage", "testdata/shared"},
 	"testdata/syncbuf":      {},
 	"testdata/browser":      {},
+	"testdata/formclient":   {},
 	"testdata/poppler":      {},
 }
 

@@ -95,7 +95,7 @@ func Parse(name string, data []byte) ([]store.School, error) {
 		}
 		if err == nil {
 			if prev, dup := lineOf[s.Code]; dup {
-				field, err = "code", fmt.Errorf("%s is also on line %d", s.Code, prev)
+				field, err = "code", &DuplicateError{Code: s.Code, Line: prev}
 			}
 		}
 		if err != nil {
@@ -148,6 +148,14 @@ func Lines(err error) []*LineError {
 	}
 	return lines
 }
+
+// DuplicateError is a plesso's code found on an earlier line too.
+type DuplicateError struct {
+	Code string
+	Line int
+}
+
+func (e *DuplicateError) Error() string { return fmt.Sprintf("%s is also on line %d", e.Code, e.Line) }
 
 // schoolOf reads one line's columns; field names the bad one.
 func schoolOf(rec []string) (s store.School, field string, err error) {

@@ -430,5 +430,6 @@ var migrations = []string{
 		action TEXT NOT NULL,
 		detail TEXT NOT NULL
 	);
-	CREATE INDEX audit_ats ON audit (ats, at)`,
+	CREATE INDEX audit_ats ON audit (ats, at);
+	CREATE INDEX audit_at ON audit (at)`,
 }

@@ -69,16 +69,29 @@ func (s *db) DeleteSession(ctx context.Context, tokenHash string) error {
 	return err
 }
 
+// Audit keeps the events in the order they are recorded: one at the same
+// microsecond as the last (or before it, by a clock set back) is put a
+// microsecond after it.
 func (s *db) Audit(ctx context.Context, e Event) error {
-	_, err := s.sql.ExecContext(ctx, `INSERT INTO audit (at, actor, ats, action, detail) VALUES ($1, $2, $3, $4, $5)`,
-		e.At.UnixMicro(), e.Actor, e.ATS, e.Action, e.Detail)
-	return err
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		at := e.At.UnixMicro()
+		var last sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT MAX(at) FROM audit`).Scan(&last); err != nil {
+			return err
+		}
+		if last.Valid && at <= last.Int64 {
+			at = last.Int64 + 1
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, ats, action, detail) VALUES ($1, $2, $3, $4, $5)`,
+			at, e.Actor, e.ATS, e.Action, e.Detail)
+		return err
+	})
 }
 
 func (s *db) AuditLog(ctx context.Context, ats string, limit int) ([]Event, error) {
 	rows, err := s.sql.QueryContext(ctx, `
 		SELECT at, actor, ats, action, detail FROM audit WHERE $1 = '' OR ats = $1
-		ORDER BY at DESC, action LIMIT $2`, ats, limit)
+		ORDER BY at DESC LIMIT $2`, ats, limit)
 	if err != nil {
 		return nil, err
 	}

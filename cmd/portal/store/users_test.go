@@ -130,5 +130,14 @@ func TestAuditLog(t *testing.T) {
 		if got, _ := s.AuditLog(ctx, "", 2); !reflect.DeepEqual(got, []store.Event{events[2], events[1]}) {
 			t.Errorf("AuditLog(all, 2): %+v", got)
 		}
+		// Events of one instant keep the order they were recorded in.
+		for _, action := range []string{"b.first", "a.second"} {
+			if err := s.Audit(ctx, store.Event{At: t0, Actor: "rossi", ATS: "ATS Como", Action: action}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, _ := s.AuditLog(ctx, "ATS Como", 2); len(got) != 2 || got[0].Action != "a.second" || got[1].Action != "b.first" {
+			t.Errorf("one instant's events: %+v", got)
+		}
 	})
 }
