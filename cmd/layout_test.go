@@ -57,6 +57,7 @@ var allowed = map[string][]string{
 	"kiosk/link":                {"kiosk/bundle", "kiosk/internal/atomicfile", "verify/calendar"},
 	"kiosk/link/linktest":       {"kiosk/link"},
 	"kiosk/lang":                {"verify"},
+	"kiosk/lang/pages":          {"kiosk/lang"},
 	"kiosk/school":              {"verify/calendar"},
 	"kiosk/tally":               {"verify/calendar"},
 	"kiosk/badge":               {"verify", "verify/calendar", "verify/issue"},
@@ -64,7 +65,7 @@ var allowed = map[string][]string{
 	"kiosk":                     {"hardware", "kiosk/badge", "kiosk/lang", "kiosk/link", "kiosk/school", "privacy", "verify", "verify/calendar"},
 	"kiosk/display":             {"kiosk", "kiosk/lang", "privacy", "privacy/loopback", "scanner/qrimage"},
 	"kiosk/office/store":        {"kiosk/school", "verify/calendar"},
-	"kiosk/office": {"kiosk/badge", "kiosk/lang", "kiosk/office/docs", "kiosk/office/store", "kiosk/school",
+	"kiosk/office": {"kiosk/badge", "kiosk/lang", "kiosk/lang/pages", "kiosk/office/docs", "kiosk/office/store", "kiosk/school",
 		"privacy/access", "scanner/qrimage", "verify/calendar", "verify/issue"},
 	"kiosk/office/docs": {"kiosk/badge", "kiosk/lang", "scanner/qrimage", "verify/calendar"},
 	"kiosk/daemon": {"hardware", "hardware/camera", "hardware/gpio", "hardware/sim", "hardware/tone",
@@ -89,7 +90,7 @@ var allowed = map[string][]string{
 	"cmd/portal/store/pgtest": {},
 	"cmd/portal/api":          {"cmd/portal/store", "privacy/report", "verify/calendar"},
 	"cmd/portal/registry":     {"cmd/portal/store", "privacy/report"},
-	"cmd/portal/web":          {"cmd/portal/registry", "cmd/portal/store", "kiosk/lang", "privacy/access", "privacy/report", "verify/calendar"},
+	"cmd/portal/web":          {"cmd/portal/registry", "cmd/portal/store", "kiosk/lang", "kiosk/lang/pages", "privacy/access", "privacy/report", "verify/calendar"},
 
 	// Test infrastructure, imported only by tests.
 	"testdata/shared":       {},

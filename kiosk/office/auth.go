@@ -23,11 +23,6 @@ const (
 // SessionLength is how long a login lasts: a working day.
 const SessionLength = 9 * time.Hour
 
-func setCookie(w http.ResponseWriter, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
-}
-
 // clientAddr is the address a request comes from (the office is reached
 // directly, never behind a proxy, so the connection says it).
 func clientAddr(r *http.Request) string {

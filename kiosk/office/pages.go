@@ -41,7 +41,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showLogin(w http.ResponseWriter, rq *request, status int, msg lang.Key) {
 	tok := access.Token()
-	setCookie(w, loginCookie, tok, 3600)
+	access.SetCookie(w, loginCookie, tok, 3600)
 	p := page{Title: lang.OfficeLoginTitle, CSRF: tok}
 	if msg != "" {
 		p.Errors = []string{rq.lang.Text(msg)}
@@ -70,8 +70,8 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, rq, err)
 		return
 	}
-	setCookie(w, loginCookie, "", -1)
-	setCookie(w, sessionCookie, tok, int(SessionLength.Seconds()))
+	access.SetCookie(w, loginCookie, "", -1)
+	access.SetCookie(w, sessionCookie, tok, int(SessionLength.Seconds()))
 	http.Redirect(w, r, "/measures", http.StatusSeeOther)
 }
 
@@ -82,7 +82,7 @@ func (s *Server) logout(w http.ResponseWriter, rq *request) {
 			return
 		}
 	}
-	setCookie(w, sessionCookie, "", -1)
+	access.SetCookie(w, sessionCookie, "", -1)
 	http.Redirect(w, rq.Request, "/login", http.StatusSeeOther)
 }
 
@@ -93,12 +93,8 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	setCookie(w, langCookie, string(l), 365*24*3600)
-	back := r.URL.Query().Get("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.Contains(back, "\\") {
-		back = "/measures" // only a path of this site
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	access.SetCookie(w, langCookie, string(l), 365*24*3600)
+	http.Redirect(w, r, access.LocalPath(r.URL.Query().Get("back"), "/measures"), http.StatusSeeOther)
 }
 
 // ---- the school

@@ -17,7 +17,6 @@ package office
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -29,6 +28,7 @@ import (
 
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/lang"
+	"github.com/scuola/kiosk/kiosk/lang/pages"
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/privacy/access"
@@ -81,7 +81,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := EnsureSigner(ctx, s.store, s.now()); err != nil {
 		return nil, err
 	}
-	if s.pages, err = parsePages(); err != nil {
+	if s.pages, err = pages.Parse(templateFiles, funcs); err != nil {
 		return nil, err
 	}
 	s.routes()
@@ -92,14 +92,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 // framing, no sniffing, no caching of pages that show staff data, and a
 // policy allowing only this site's stylesheet and images.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Strict-Transport-Security", "max-age=31536000")
-	if !strings.HasPrefix(r.URL.Path, "/static/") {
-		h.Set("Cache-Control", "no-store")
-	}
+	access.PageHeaders(w, r)
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -257,37 +250,9 @@ func noticeText(l lang.Lang, what string) string {
 	return ""
 }
 
-// parsePages parses each page over the layout.
-func parsePages() (map[string]*template.Template, error) {
-	names, err := fs.Glob(templateFiles, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	pages := map[string]*template.Template{}
-	for _, n := range names {
-		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" {
-			continue
-		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", name, err)
-		}
-		pages[name] = t
-	}
-	if len(pages) == 0 {
-		return nil, errors.New("no page templates embedded")
-	}
-	return pages, nil
-}
-
-// funcs are the templates' helpers: words from kiosk/lang, days as the
-// office reads them.
+// funcs are the templates' helpers besides the words (kiosk/lang/pages):
+// days as the office reads them.
 var funcs = template.FuncMap{
-	"t": func(l lang.Lang, k any) string { return l.Text(lang.Key(fmt.Sprint(k))) },
-	"tf": func(l lang.Lang, k string, args ...any) string {
-		return format(l.Text(lang.Key(k)), args...)
-	},
 	"day":  func(d calendar.Day) string { return d.Italian() },
 	"iso":  func(d calendar.Day) string { return d.String() },
 	"when": func(t time.Time) string { return t.In(calendar.Rome).Format("02/01/2006 15:04") },

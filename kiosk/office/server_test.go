@@ -8,9 +8,7 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
-	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -27,6 +25,7 @@ import (
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/kiosk/school"
 	"github.com/scuola/kiosk/privacy/access"
+	"github.com/scuola/kiosk/testdata/formclient"
 	"github.com/scuola/kiosk/verify/calendar"
 )
 
@@ -88,71 +87,18 @@ func newOffice(t *testing.T) *office {
 	return &office{srv: srv, store: st, ts: ts, clock: clk}
 }
 
-// client is one person's browser: its cookies and the CSRF token of the
-// last page it read.
-type client struct {
-	t    *testing.T
-	o    *office
-	c    *http.Client
-	csrf string
-}
+// client is one person's browser at the office.
+type client struct{ *formclient.Client }
 
-func (o *office) client(t *testing.T) *client {
-	jar, _ := cookiejar.New(nil)
-	c := o.ts.Client()
-	c.Jar = jar
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &client{t: t, o: o, c: c}
-}
-
-var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-func (b *client) do(req *http.Request) (int, string) {
-	b.t.Helper()
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if m := csrfField.FindSubmatch(body); m != nil {
-		b.csrf = string(m[1])
-	}
-	return resp.StatusCode, string(body)
-}
-
-func (b *client) get(path string) (int, string) {
-	req, _ := http.NewRequest(http.MethodGet, b.o.ts.URL+path, nil)
-	return b.do(req)
-}
-
-// post sends a form with the page's CSRF token, unless the form sets its
-// own.
-func (b *client) post(path string, form url.Values) (int, string) {
-	if _, ok := form["csrf"]; !ok {
-		form = cloneValues(form)
-		form.Set("csrf", b.csrf)
-	}
-	req, _ := http.NewRequest(http.MethodPost, b.o.ts.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := url.Values{}
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
-}
+func (o *office) client(t *testing.T) *client { return &client{formclient.New(t, o.ts)} }
 
 // login signs in and reads a page, so that the CSRF token is the session's.
 func (b *client) login(name, password string) int {
-	b.t.Helper()
-	b.get("/login")
-	status, _ := b.post("/login", url.Values{"name": {name}, "password": {password}})
+	b.T.Helper()
+	b.Get("/login")
+	status, _ := b.Post("/login", url.Values{"name": {name}, "password": {password}})
 	if status == http.StatusSeeOther {
-		b.get("/measures")
+		b.Get("/measures")
 	}
 	return status
 }
@@ -176,32 +122,32 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 	b := o.client(t)
 
 	// No session: every page sends to the login.
-	if status, _ := b.get("/classes"); status != http.StatusSeeOther {
+	if status, _ := b.Get("/classes"); status != http.StatusSeeOther {
 		t.Fatalf("no session: %d", status)
 	}
 	// The login form's own token is checked.
-	b.get("/login")
-	if status, body := b.post("/login", url.Values{"name": {"preside"}, "password": {headPassword}, "csrf": {"forged"}}); status != http.StatusForbidden ||
+	b.Get("/login")
+	if status, body := b.Post("/login", url.Values{"name": {"preside"}, "password": {headPassword}, "csrf": {"forged"}}); status != http.StatusForbidden ||
 		!strings.Contains(body, htmlText(lang.IT.Text(lang.OfficeCSRF))) {
 		t.Fatalf("login with a forged token: %d", status)
 	}
-	b.get("/login")
-	if status, body := b.post("/login", url.Values{"name": {"preside"}, "password": {"wrong-password"}}); status != http.StatusUnauthorized ||
+	b.Get("/login")
+	if status, body := b.Post("/login", url.Values{"name": {"preside"}, "password": {"wrong-password"}}); status != http.StatusUnauthorized ||
 		!strings.Contains(body, lang.IT.Text(lang.OfficeLoginWrong)) {
 		t.Fatalf("wrong password: %d", status)
 	}
-	if status, body := b.post("/login", url.Values{"name": {"nessuno"}, "password": {headPassword}}); status != http.StatusUnauthorized ||
+	if status, body := b.Post("/login", url.Values{"name": {"nessuno"}, "password": {headPassword}}); status != http.StatusUnauthorized ||
 		!strings.Contains(body, lang.IT.Text(lang.OfficeLoginWrong)) {
 		t.Fatalf("unknown account: %d", status)
 	}
 
 	// The session cookie: Secure, HttpOnly, SameSite=Strict, a random token
 	// the database keeps only hashed.
-	b.get("/login")
-	form := url.Values{"name": {"preside"}, "password": {headPassword}, "csrf": {b.csrf}}
+	b.Get("/login")
+	form := url.Values{"name": {"preside"}, "password": {headPassword}, "csrf": {b.CSRF}}
 	req, _ := http.NewRequest(http.MethodPost, o.ts.URL+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := b.c.Do(req)
+	resp, err := b.C.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,9 +166,9 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 	}
 
 	// A POST without the session's CSRF token changes nothing.
-	b.get("/classes")
-	for _, tok := range []string{"", "x" + b.csrf} {
-		status, _ := b.post("/classes", url.Values{"name": {"1A"}, "level": {"primaria"}, "enrolled": {"20"}, "csrf": {tok}})
+	b.Get("/classes")
+	for _, tok := range []string{"", "x" + b.CSRF} {
+		status, _ := b.Post("/classes", url.Values{"name": {"1A"}, "level": {"primaria"}, "enrolled": {"20"}, "csrf": {tok}})
 		if status != http.StatusForbidden {
 			t.Errorf("POST with csrf %q: %d, want 403", tok, status)
 		}
@@ -230,20 +176,20 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 	if cs, _ := o.store.Classes(context.Background()); len(cs) != 0 {
 		t.Fatalf("a POST without the CSRF token added %+v", cs)
 	}
-	if status, _ := b.post("/classes", url.Values{"name": {"1A"}, "level": {"primaria"}, "enrolled": {"20"}}); status != http.StatusSeeOther {
+	if status, _ := b.Post("/classes", url.Values{"name": {"1A"}, "level": {"primaria"}, "enrolled": {"20"}}); status != http.StatusSeeOther {
 		t.Fatalf("POST with the token: %d", status)
 	}
 
 	// The session ends with the logout, and with time.
-	if status, _ := b.post("/logout", url.Values{}); status != http.StatusSeeOther {
+	if status, _ := b.Post("/logout", url.Values{}); status != http.StatusSeeOther {
 		t.Fatalf("logout: %d", status)
 	}
-	if status, _ := b.get("/classes"); status != http.StatusSeeOther {
+	if status, _ := b.Get("/classes"); status != http.StatusSeeOther {
 		t.Fatalf("after logout: %d", status)
 	}
 	b.login("preside", headPassword)
 	o.clock.add(SessionLength + time.Minute)
-	if status, _ := b.get("/classes"); status != http.StatusSeeOther {
+	if status, _ := b.Get("/classes"); status != http.StatusSeeOther {
 		t.Fatalf("after the session's end: %d", status)
 	}
 }
@@ -289,17 +235,17 @@ func TestSegreteriaOnDirigentePages(t *testing.T) {
 		t.Fatal("login")
 	}
 	for _, path := range []string{"/classes", "/cases", "/measures", "/rules", "/school", "/classes/import"} {
-		if status, _ := b.get(path); status != http.StatusOK {
+		if status, _ := b.Get(path); status != http.StatusOK {
 			t.Errorf("GET %s: %d", path, status)
 		}
 	}
 	for _, path := range []string{"/delegations", "/audit", "/school/certificate.pem", "/delegations/1/badge.png"} {
-		if status, body := b.get(path); status != http.StatusForbidden || !strings.Contains(body, lang.IT.Text(lang.OfficeForbidden)) {
+		if status, body := b.Get(path); status != http.StatusForbidden || !strings.Contains(body, lang.IT.Text(lang.OfficeForbidden)) {
 			t.Errorf("GET %s: %d, want 403", path, status)
 		}
 	}
 	for _, path := range []string{"/delegations", "/delegations/1/revoke", "/school", "/rules", "/classes/1/verify-until"} {
-		if status, _ := b.post(path, url.Values{"name": {"x"}}); status != http.StatusForbidden {
+		if status, _ := b.Post(path, url.Values{"name": {"x"}}); status != http.StatusForbidden {
 			t.Errorf("POST %s: %d, want 403", path, status)
 		}
 	}
@@ -310,16 +256,7 @@ func TestSegreteriaOnDirigentePages(t *testing.T) {
 
 // postFile sends a CSV file as the import form does.
 func (b *client) postFile(path string, data []byte, action string) (int, string) {
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	w.WriteField("csrf", b.csrf)
-	w.WriteField("action", action)
-	fw, _ := w.CreateFormFile("file", "classi.csv")
-	fw.Write(data)
-	w.Close()
-	req, _ := http.NewRequest(http.MethodPost, b.o.ts.URL+path, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return b.do(req)
+	return b.PostFile(path, url.Values{"action": {action}}, "file", "classi.csv", data)
 }
 
 func TestCSVImport(t *testing.T) {
@@ -376,7 +313,7 @@ func TestCSVImport(t *testing.T) {
 	if cs, _ := o.store.Classes(ctx); len(cs) != 1 {
 		t.Fatal("the preview imported")
 	}
-	if status, _ := b.post("/classes/import", url.Values{"csv": {good}, "action": {"confirm"}}); status != http.StatusSeeOther {
+	if status, _ := b.Post("/classes/import", url.Values{"csv": {good}, "action": {"confirm"}}); status != http.StatusSeeOther {
 		t.Fatalf("confirm: %d", status)
 	}
 	cs, _ := o.store.Classes(ctx)
@@ -410,10 +347,10 @@ func TestFormsNameTheBadField(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	b.get("/classes")
+	b.Get("/classes")
 	class := url.Values{"name": {"1A"}, "level": {"primaria"}, "enrolled": {"20"}}
 	with := func(base url.Values, kv ...string) url.Values {
-		v := cloneValues(base)
+		v := formclient.Clone(base)
 		for i := 0; i < len(kv); i += 2 {
 			v.Set(kv[i], kv[i+1])
 		}
@@ -458,12 +395,12 @@ func TestFormsNameTheBadField(t *testing.T) {
 		{"/rules", with(rules, "infanzia.strict", "autosorveglianza"), "Infanzia – Misura più rigida: verifica quotidiana o sospensione"},
 		{"/rules", with(rules, "secondaria2.strict", "daily_verification", "secondaria2.strict_from", "0"), "Secondaria di II grado – Misura rigida da (casi): un numero intero da 1 a 50"},
 	} {
-		status, body := b.post(tc.path, tc.form)
+		status, body := b.Post(tc.path, tc.form)
 		if status != http.StatusBadRequest || !strings.Contains(body, tc.want) || !strings.Contains(body, `aria-invalid="true"`) {
 			t.Errorf("POST %s %v: %d, want 400 and %q", tc.path, tc.form, status, tc.want)
 		}
 	}
-	status, body := b.get("/measures?day=31-02-2022")
+	status, body := b.Get("/measures?day=31-02-2022")
 	if status != http.StatusBadRequest || !strings.Contains(body, "Giorno: una data") {
 		t.Errorf("measures on a bad day: %d", status)
 	}
@@ -476,11 +413,11 @@ func TestFormsNameTheBadField(t *testing.T) {
 		t.Fatalf("a refused form changed something: %+v %+v %+v %+v", cs, ds, rs, sc)
 	}
 	// And the good values pass, in English as well.
-	if status, _ := b.post("/rules", rules); status != http.StatusSeeOther {
+	if status, _ := b.Post("/rules", rules); status != http.StatusSeeOther {
 		t.Errorf("a good rule set: %d", status)
 	}
-	b.get("/lang/en?back=/classes")
-	status, body = b.post("/classes", with(class, "enrolled", "venti"))
+	b.Get("/lang/en?back=/classes")
+	status, body = b.Post("/classes", with(class, "enrolled", "venti"))
 	if status != http.StatusBadRequest || !strings.Contains(body, "Enrolled: a whole number from 0 to 100") || !strings.Contains(body, `lang="en"`) {
 		t.Errorf("in English: %d", status)
 	}
@@ -494,25 +431,25 @@ func TestMeasuresAndDelegations(t *testing.T) {
 	b := o.client(t)
 	b.login("preside", headPassword)
 	id, _ := addClass(o, "3A", "primaria", 22)
-	b.get("/cases")
+	b.Get("/cases")
 	for _, d := range []string{"2022-02-07", "2022-02-08", "2022-02-10", "2022-02-12", "2022-02-14"} {
-		if status, _ := b.post(fmt.Sprintf("/classes/%d/cases", id), url.Values{"day": {d}}); status != http.StatusSeeOther {
+		if status, _ := b.Post(fmt.Sprintf("/classes/%d/cases", id), url.Values{"day": {d}}); status != http.StatusSeeOther {
 			t.Fatalf("case %s: %d", d, status)
 		}
 	}
-	_, body := b.get("/measures")
+	_, body := b.Get("/measures")
 	wantIn(t, body, `data-measure="daily_verification"`, "19/02/2022", "DL 5/2022 art. 6")
-	_, body = b.get("/measures?day=2022-02-21")
+	_, body = b.Get("/measures?day=2022-02-21")
 	wantIn(t, body, `data-measure="autosorveglianza"`, "24/02/2022")
 
-	if status, _ := b.post(fmt.Sprintf("/classes/%d/verify-until", id), url.Values{"until": {"2022-02-17"}, "back": {"2022-02-15"}}); status != http.StatusSeeOther {
+	if status, _ := b.Post(fmt.Sprintf("/classes/%d/verify-until", id), url.Values{"until": {"2022-02-17"}, "back": {"2022-02-15"}}); status != http.StatusSeeOther {
 		t.Fatalf("verify_until: %d", status)
 	}
-	_, body = b.get("/measures?day=2022-02-15")
+	_, body = b.Get("/measures?day=2022-02-15")
 	wantIn(t, body, "17/02/2022", "decisa dal dirigente")
 
-	b.get("/delegations")
-	if status, _ := b.post("/delegations", url.Values{"name": {"Maria Rossi"}, "role": {"collaboratrice scolastica"}, "valid_until": {"2022-06-30"}}); status != http.StatusSeeOther {
+	b.Get("/delegations")
+	if status, _ := b.Post("/delegations", url.Values{"name": {"Maria Rossi"}, "role": {"collaboratrice scolastica"}, "valid_until": {"2022-06-30"}}); status != http.StatusSeeOther {
 		t.Fatalf("delegation: %d", status)
 	}
 	sc, _ := o.store.School(context.Background())
@@ -521,7 +458,7 @@ func TestMeasuresAndDelegations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := b.c.Get(o.ts.URL + "/delegations/1/badge.png")
+	resp, err := b.C.Get(o.ts.URL + "/delegations/1/badge.png")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -543,13 +480,13 @@ func TestMeasuresAndDelegations(t *testing.T) {
 		t.Fatalf("badge: %+v %v", got, err)
 	}
 
-	if status, _ := b.post("/delegations/1/revoke", url.Values{}); status != http.StatusSeeOther {
+	if status, _ := b.Post("/delegations/1/revoke", url.Values{}); status != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", status)
 	}
-	if status, _ := b.get("/delegations/1/badge.png"); status != http.StatusConflict {
+	if status, _ := b.Get("/delegations/1/badge.png"); status != http.StatusConflict {
 		t.Fatalf("badge of a revoked delegation: %d", status)
 	}
-	_, body = b.get("/audit")
+	_, body = b.Get("/audit")
 	wantIn(t, body, "delegation.revoke", "delegation.add", "verify_until.set", "case.add", "preside")
 	if strings.Contains(body, "BEGIN") {
 		t.Fatal("the audit shows key material")
@@ -563,11 +500,11 @@ func TestSchoolDocuments(t *testing.T) {
 	o := newOffice(t)
 	b := o.client(t)
 	b.login("preside", headPassword)
-	b.get("/school")
-	if status, _ := b.post("/school", url.Values{"code": {"miee8ab01x"}, "name": {"Scuola primaria «Gianni Rodari»"}}); status != http.StatusSeeOther {
+	b.Get("/school")
+	if status, _ := b.Post("/school", url.Values{"code": {"miee8ab01x"}, "name": {"Scuola primaria «Gianni Rodari»"}}); status != http.StatusSeeOther {
 		t.Fatalf("school: %d", status)
 	}
-	status, body := b.get("/school/informativa.pdf")
+	status, body := b.Get("/school/informativa.pdf")
 	if status != http.StatusConflict {
 		t.Fatalf("notice of an incomplete school: %d", status)
 	}
@@ -579,22 +516,22 @@ func TestSchoolDocuments(t *testing.T) {
 		"city": {"Milano"}, "email": {"miic8ab00x@istruzione.it"}, "head_teacher": {"Prof.ssa Lucia Ferrè"},
 		"dpo_name": {"Studio Privacy Scuole S.r.l."}, "dpo_email": {"dpo@privacyscuole.it"},
 		"informativa_url": {"https://www.scuola.example/privacy"}}
-	b.get("/school")
-	if status, _ := b.post("/school", details); status != http.StatusSeeOther {
+	b.Get("/school")
+	if status, _ := b.Post("/school", details); status != http.StatusSeeOther {
 		t.Fatalf("school: %d", status)
 	}
-	_, body = b.get("/school")
+	_, body = b.Get("/school")
 	for _, v := range details {
 		wantIn(t, htmlText(body), v[0])
 	}
 	for _, path := range []string{"/school/informativa.pdf", "/delegations/1/allegato-a.pdf"} {
 		if path == "/delegations/1/allegato-a.pdf" {
-			b.get("/delegations")
-			if status, _ := b.post("/delegations", url.Values{"name": {"Maria Rossi"}, "role": {"collaboratrice scolastica"}, "valid_until": {"2022-06-30"}}); status != http.StatusSeeOther {
+			b.Get("/delegations")
+			if status, _ := b.Post("/delegations", url.Values{"name": {"Maria Rossi"}, "role": {"collaboratrice scolastica"}, "valid_until": {"2022-06-30"}}); status != http.StatusSeeOther {
 				t.Fatalf("delegation: %d", status)
 			}
 		}
-		resp, err := b.c.Get(o.ts.URL + path)
+		resp, err := b.C.Get(o.ts.URL + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -615,7 +552,7 @@ func TestSchoolDocuments(t *testing.T) {
 		t.Fatalf("public notice: %d", resp.StatusCode)
 	}
 	wantIn(t, htmlText(string(page)), "Istituto Comprensivo «Niccolò Tommaseo»", "dpo@privacyscuole.it", "Prof.ssa Lucia Ferrè")
-	_, body = b.get("/audit")
+	_, body = b.Get("/audit")
 	wantIn(t, htmlText(body), "dpo@privacyscuole.it")
 }
 

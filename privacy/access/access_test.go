@@ -124,3 +124,12 @@ func TestLogins(t *testing.T) {
 		t.Errorf("a sweeping address: %v", err)
 	}
 }
+
+func TestLocalPath(t *testing.T) {
+	for back, want := range map[string]string{"/schools?q=a": "/schools?q=a", "": "/f", "//evil.example": "/f",
+		"https://evil.example": "/f", `/\evil.example`: "/f", "schools": "/f"} {
+		if got := LocalPath(back, "/f"); got != want {
+			t.Errorf("LocalPath(%q) = %q, want %q", back, got, want)
+		}
+	}
+}

@@ -62,7 +62,7 @@ func (b *Client) Get(path string) (int, string) {
 // own.
 func (b *Client) Post(path string, form url.Values) (int, string) {
 	if _, ok := form["csrf"]; !ok {
-		form = clone(form)
+		form = Clone(form)
 		form.Set("csrf", b.CSRF)
 	}
 	req, _ := http.NewRequest(http.MethodPost, b.URL+path, strings.NewReader(form.Encode()))
@@ -74,7 +74,7 @@ func (b *Client) Post(path string, form url.Values) (int, string) {
 func (b *Client) PostFile(path string, form url.Values, field, filename string, data []byte) (int, string) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	form = clone(form)
+	form = Clone(form)
 	if _, ok := form["csrf"]; !ok {
 		form.Set("csrf", b.CSRF)
 	}
@@ -102,7 +102,8 @@ func (b *Client) Cookie(name string) string {
 	return ""
 }
 
-func clone(v url.Values) url.Values {
+// Clone is a copy of a form, to change without changing the original.
+func Clone(v url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range v {
 		out[k] = append([]string(nil), vs...)

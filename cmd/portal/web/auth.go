@@ -54,7 +54,7 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) showLogin(w http.ResponseWriter, rq *request, status int, msg lang.Key) {
 	tok := access.Token()
-	setCookie(w, loginCookie, tok, 3600)
+	access.SetCookie(w, loginCookie, tok, 3600)
 	p := page{Title: lang.PortalLoginTitle, CSRF: tok}
 	if msg != "" {
 		p.Errors = []string{rq.lang.Text(msg)}
@@ -85,8 +85,8 @@ func (h *Handler) loginPost(w http.ResponseWriter, r *http.Request) {
 	}
 	rq.ses = &store.Session{User: u}
 	h.audit(rq, u.ATS, "login", clientAddr(r))
-	setCookie(w, loginCookie, "", -1)
-	setCookie(w, sessionCookie, tok, int(SessionLength.Seconds()))
+	access.SetCookie(w, loginCookie, "", -1)
+	access.SetCookie(w, sessionCookie, tok, int(SessionLength.Seconds()))
 	http.Redirect(w, r, "/schools", http.StatusSeeOther)
 }
 
@@ -98,7 +98,7 @@ func (h *Handler) logout(w http.ResponseWriter, rq *request) {
 		}
 	}
 	h.audit(rq, rq.ses.User.ATS, "logout", "")
-	setCookie(w, sessionCookie, "", -1)
+	access.SetCookie(w, sessionCookie, "", -1)
 	http.Redirect(w, rq.Request, "/login", http.StatusSeeOther)
 }
 
@@ -109,10 +109,6 @@ func (h *Handler) setLang(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	setCookie(w, langCookie, string(l), 365*24*3600)
-	back := r.URL.Query().Get("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.Contains(back, "\\") {
-		back = "/schools" // only a path of this site
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	access.SetCookie(w, langCookie, string(l), 365*24*3600)
+	http.Redirect(w, r, access.LocalPath(r.URL.Query().Get("back"), "/schools"), http.StatusSeeOther)
 }

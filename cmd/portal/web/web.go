@@ -18,7 +18,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
@@ -30,6 +29,7 @@ import (
 
 	"github.com/scuola/kiosk/cmd/portal/store"
 	"github.com/scuola/kiosk/kiosk/lang"
+	"github.com/scuola/kiosk/kiosk/lang/pages"
 	"github.com/scuola/kiosk/privacy/access"
 	"github.com/scuola/kiosk/verify/calendar"
 )
@@ -95,7 +95,7 @@ func New(st store.Store, opt Options) (*Handler, error) {
 	if h.logins, err = access.NewLogins(opt.Argon2); err != nil {
 		return nil, err
 	}
-	if h.pages, err = parsePages(); err != nil {
+	if h.pages, err = pages.Parse(templateFiles, funcs); err != nil {
 		return nil, err
 	}
 	h.routes()
@@ -128,18 +128,10 @@ func (h *Handler) routes() {
 	h.mux = m
 }
 
-// ServeHTTP serves a request with the headers every answer carries: no
-// framing, no sniffing, no caching of pages that show credentials, and a
-// policy allowing only this site's stylesheet and images.
+// ServeHTTP serves a request with the headers every answer carries
+// (access.PageHeaders).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	hd := w.Header()
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Referrer-Policy", "same-origin")
-	hd.Set("Strict-Transport-Security", "max-age=31536000")
-	if !strings.HasPrefix(r.URL.Path, "/static/") {
-		hd.Set("Cache-Control", "no-store")
-	}
+	access.PageHeaders(w, r)
 	h.mux.ServeHTTP(w, r)
 }
 
@@ -249,11 +241,6 @@ func requestLang(r *http.Request) lang.Lang {
 	return lang.Default
 }
 
-func setCookie(w http.ResponseWriter, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
-}
-
 // clientAddr is the address a request comes from, for the login's rate
 // limit. Behind a TLS proxy on this machine (portal serve --plain-http,
 // which listens on loopback only) the proxy's X-Forwarded-For names it:
@@ -337,34 +324,9 @@ func noticeText(l lang.Lang, what string) string {
 	return ""
 }
 
-// parsePages parses each page over the layout.
-func parsePages() (map[string]*template.Template, error) {
-	names, err := fs.Glob(templateFiles, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	pages := map[string]*template.Template{}
-	for _, n := range names {
-		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" {
-			continue
-		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", name, err)
-		}
-		pages[name] = t
-	}
-	if len(pages) == 0 {
-		return nil, errors.New("no page templates embedded")
-	}
-	return pages, nil
-}
-
-// funcs are the templates' helpers: words from kiosk/lang, times in Rome.
+// funcs are the templates' helpers besides the words (kiosk/lang/pages):
+// times in Rome, a credential's state.
 var funcs = template.FuncMap{
-	"t":    func(l lang.Lang, k any) string { return l.Text(lang.Key(fmt.Sprint(k))) },
-	"tf":   func(l lang.Lang, k string, args ...any) string { return l.Format(lang.Key(k), args...) },
 	"when": func(t time.Time) string { return t.In(calendar.Rome).Format("02/01/2006 15:04") },
 	"credstate": func(l lang.Lang, s store.School) credState {
 		c := credState{Active: s.HasToken, Revoked: !s.HasToken && s.Revoked}

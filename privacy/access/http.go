@@ -1,0 +1,39 @@
+package access
+
+import (
+	"net/http"
+	"strings"
+)
+
+// SetCookie sets a cookie only this site's pages, over HTTPS, can read:
+// Secure, HttpOnly, SameSite=Strict, for the whole site (the names start
+// __Host-, which makes the browser insist on all of it). maxAge < 0
+// deletes it.
+func SetCookie(w http.ResponseWriter, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+}
+
+// PageHeaders are the headers every answer of the pages carries: no
+// framing, no sniffing, no caching of pages that show staff data or
+// credentials (the static files excepted), and a policy allowing only
+// this site's stylesheets and images, and forms sent to itself.
+func PageHeaders(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Strict-Transport-Security", "max-age=31536000")
+	if !strings.HasPrefix(r.URL.Path, "/static/") {
+		h.Set("Cache-Control", "no-store")
+	}
+}
+
+// LocalPath is back when it is a path of this site, else fallback: a
+// link's "go back to" must not lead elsewhere.
+func LocalPath(back, fallback string) string {
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.Contains(back, "\\") {
+		return fallback
+	}
+	return back
+}
