@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -55,5 +60,46 @@ func TestUserAdd(t *testing.T) {
 	}
 	if _, err := st.User(ctx, "bianchi"); err == nil {
 		t.Error("a refused command line added a user")
+	}
+}
+
+// The real binary serves the pages next to the protocol: a user made by
+// `portal user add` logs in over HTTPS and sees the registry.
+func TestServePages(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "portal.db")
+	addSchool(t, dsn, "MIEE00100A")
+	if _, errOut, status := runIn(t, "una-password-lunga\n", "user", "add", "--db", dsn, "--name", "rossi", "--role", "operator", "--ats", "ATS Milano"); status != 0 {
+		t.Fatalf("user add: %s", errOut)
+	}
+	base, hc := serve(t, dsn)
+	jar, _ := cookiejar.New(nil)
+	hc.Jar = jar
+	resp, err := hc.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if resp.StatusCode != 200 || m == nil || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'none'") {
+		t.Fatalf("the login page: %d %s", resp.StatusCode, page)
+	}
+	resp, err = hc.PostForm(base+"/login", url.Values{"csrf": {string(m[1])}, "name": {"rossi"}, "password": {"una-password-lunga"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/schools" || !strings.Contains(string(page), "MIEE00100A") {
+		t.Errorf("after login: %d %s", resp.StatusCode, resp.Request.URL)
+	}
+	// The protocol is still the protocol's.
+	resp, err = hc.Get(base + "/api/v1/nothing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Content-Type") == "text/html; charset=utf-8" {
+		t.Errorf("an unknown endpoint of the protocol: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
