@@ -23,23 +23,36 @@ func init() {
 }
 
 const userUsage = `usage:
-  portal user add --db DSN --name NAME --role operator|regional [--ats ATS]   (the password on stdin)`
+  portal user add --db DSN --name NAME --role operator|regional [--ats ATS]   (the password on stdin)
+  portal user password --db DSN --name NAME   (a new password on stdin; it lifts a revocation)
+  portal user revoke --db DSN --name NAME`
 
 func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "add" {
-		fmt.Fprintln(stderr, userUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+	if len(args) > 0 {
+		switch args[0] {
+		case "add":
+			return runUserAdd(args[1:], stdin, stdout, stderr)
+		case "password":
+			return runUserPassword(args[1:], stdin, stdout, stderr)
+		case "revoke":
+			return runUserRevoke(args[1:], stdout, stderr)
+		case "-h", "--help", "help":
+			fmt.Fprintln(stderr, userUsage)
 			return 0
 		}
-		return cli.ExitUsage
 	}
+	fmt.Fprintln(stderr, userUsage)
+	return cli.ExitUsage
+}
+
+func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := portal.NewFlags("user add", userUsage, stderr)
 	dsn := fs.String("db", "", "the store: a SQLite file path or a postgres:// URL")
 	var u store.User
 	fs.StringVar(&u.Name, "name", "", "the user's name, to log in with")
 	role := fs.String("role", "", "operator (the schools of one ATS) or regional (all)")
 	fs.StringVar(&u.ATS, "ats", "", "an operator's ATS, as the schools name it")
-	if status, ok := fs.Parsed(args[1:]); !ok {
+	if status, ok := fs.Parsed(args); !ok {
 		return status
 	}
 	if fs.NArg() > 0 {
@@ -61,21 +74,9 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := access.CheckName(u.Name); err != nil {
 		return fs.UsageError("--name: %v", err)
 	}
-	if f, ok := stdin.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			fmt.Fprint(stderr, "password (it is shown as typed): ")
-		}
-	}
-	line, err := bufio.NewReader(io.LimitReader(stdin, access.MaxPasswordLen+2)).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fs.UsageError("reading the password from stdin: %v", err)
-	}
-	pw := strings.TrimRight(line, "\r\n")
-	if err := access.CheckPassword(pw); err != nil {
-		return fs.UsageError("the password on stdin: %v", err)
-	}
-	if u.Password, err = access.DefaultArgon2.Hash(pw); err != nil {
-		return fail(stderr, "user add", err)
+	var status int
+	if u.Password, status = readPassword(fs, stdin, stderr); status != 0 {
+		return status
 	}
 	err = withStore(*dsn, func(ctx context.Context, st store.Store) error {
 		if err := st.AddUser(ctx, u); err != nil {
@@ -88,4 +89,87 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "user %s (%s) added\n", u.Name, u.Role)
 	return 0
+}
+
+func runUserPassword(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs, dsn, name, status := userFlags("user password", args, stderr)
+	if fs == nil {
+		return status
+	}
+	phc, status := readPassword(fs, stdin, stderr)
+	if status != 0 {
+		return status
+	}
+	if err := changeUser(dsn, name, "user.password", func(ctx context.Context, st store.Store) error { return st.SetPassword(ctx, name, phc) }); err != nil {
+		return fail(stderr, "user password", err)
+	}
+	fmt.Fprintf(stdout, "user %s: a new password; its sessions are ended\n", name)
+	return 0
+}
+
+func runUserRevoke(args []string, stdout, stderr io.Writer) int {
+	fs, dsn, name, status := userFlags("user revoke", args, stderr)
+	if fs == nil {
+		return status
+	}
+	if err := changeUser(dsn, name, "user.revoke", func(ctx context.Context, st store.Store) error { return st.RevokeUser(ctx, name) }); err != nil {
+		return fail(stderr, "user revoke", err)
+	}
+	fmt.Fprintf(stdout, "user %s revoked; its sessions are ended\n", name)
+	return 0
+}
+
+// userFlags reads the --db and --name of a change to one user; a nil
+// flag set means the command ends with status.
+func userFlags(cmd string, args []string, stderr io.Writer) (fs *cli.Flags, dsn, name string, status int) {
+	fs = portal.NewFlags(cmd, userUsage, stderr)
+	d := fs.String("db", "", "the store: a SQLite file path or a postgres:// URL")
+	n := fs.String("name", "", "the user's name")
+	if status, ok := fs.Parsed(args); !ok {
+		return nil, "", "", status
+	}
+	if fs.NArg() > 0 {
+		return nil, "", "", fs.UsageError("unexpected argument %q", fs.Arg(0))
+	}
+	if status, ok := fs.Need("db", "name"); !ok {
+		return nil, "", "", status
+	}
+	return fs, *d, *n, 0
+}
+
+// changeUser changes one user and records it, with the user's ATS.
+func changeUser(dsn, name, action string, change func(context.Context, store.Store) error) error {
+	return withStore(dsn, func(ctx context.Context, st store.Store) error {
+		if err := change(ctx, st); err != nil {
+			return err
+		}
+		u, err := st.User(ctx, name)
+		if err != nil {
+			return err
+		}
+		return st.Audit(ctx, store.Event{At: time.Now(), Actor: "portal " + strings.ReplaceAll(action, ".", " "), ATS: u.ATS, Action: action, Detail: u.Name})
+	})
+}
+
+// readPassword reads a password from stdin (prompting on a terminal),
+// checks it and returns its argon2id hash; a status != 0 ends the command.
+func readPassword(fs *cli.Flags, stdin io.Reader, stderr io.Writer) (string, int) {
+	if f, ok := stdin.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			fmt.Fprint(stderr, "password (it is shown as typed): ")
+		}
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, access.MaxPasswordLen+2)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fs.UsageError("reading the password from stdin: %v", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if err := access.CheckPassword(pw); err != nil {
+		return "", fs.UsageError("the password on stdin: %v", err)
+	}
+	phc, err := access.DefaultArgon2.Hash(pw)
+	if err != nil {
+		return "", fail(stderr, fs.Name(), err)
+	}
+	return phc, 0
 }

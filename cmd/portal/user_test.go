@@ -61,6 +61,36 @@ func TestUserAdd(t *testing.T) {
 	if _, err := st.User(ctx, "bianchi"); err == nil {
 		t.Error("a refused command line added a user")
 	}
+
+	// Revoked, then given a new password.
+	if out, errOut, status := run(t, "user", "revoke", "--db", dsn, "--name", "Rossi"); status != 0 || !strings.Contains(out, "revoked") {
+		t.Fatalf("user revoke: %d %q %q", status, out, errOut)
+	}
+	if u, _ := st.User(ctx, "rossi"); !u.Revoked {
+		t.Error("user revoke did not revoke")
+	}
+	if _, errOut, status := runIn(t, "una-nuova-password\n", "user", "password", "--db", dsn, "--name", "rossi"); status != 0 {
+		t.Fatalf("user password: %d %q", status, errOut)
+	}
+	u, _ = st.User(ctx, "rossi")
+	if ok, _ := access.VerifyPassword(u.Password, "una-nuova-password"); !ok || u.Revoked {
+		t.Errorf("after user password: %+v", u)
+	}
+	if log, _ := st.AuditLog(ctx, "ATS Milano", 10); len(log) != 3 || log[0].Action != "user.password" || log[1].Action != "user.revoke" {
+		t.Errorf("the audit: %+v", log)
+	}
+	for _, args := range [][]string{
+		{"user", "revoke", "--db", dsn},
+		{"user", "revoke", "--name", "rossi"},
+		{"user", "password", "--db", dsn, "--name", "rossi"}, // no password on stdin
+	} {
+		if _, errOut, status := run(t, args...); status != 2 || errOut == "" {
+			t.Errorf("%v: status %d, %q", args, status, errOut)
+		}
+	}
+	if _, errOut, status := run(t, "user", "revoke", "--db", dsn, "--name", "nessuno"); status != 1 || !strings.Contains(errOut, "not found") {
+		t.Errorf("revoking an unknown user: %d %q", status, errOut)
+	}
 }
 
 // The real binary serves the pages next to the protocol: a user made by

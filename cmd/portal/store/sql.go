@@ -413,6 +413,7 @@ var migrations = []string{
 		role     TEXT NOT NULL CHECK (role IN ('operator', 'regional')),
 		ats      TEXT, -- an operator's ATS; NULL for a regional user
 		password TEXT NOT NULL, -- argon2id PHC string
+		revoked  BOOLEAN NOT NULL DEFAULT FALSE, -- may not log in until a new password
 		CHECK ((role = 'operator') = (ats IS NOT NULL))
 	);
 	CREATE UNIQUE INDEX users_name ON users (lower(name));

@@ -67,11 +67,16 @@ type Store interface {
 	AddUser(ctx context.Context, u User) error
 	// User returns a user by name, in any letter case; ErrNotFound.
 	User(ctx context.Context, name string) (User, error)
+	// SetPassword gives a user a new password hash, lifts a revocation
+	// and ends its sessions; ErrNotFound.
+	SetPassword(ctx context.Context, name, password string) error
+	// RevokeUser stops a user logging in and ends its sessions; ErrNotFound.
+	RevokeUser(ctx context.Context, name string) error
 	// CreateSession opens a session of a user, kept as the hash of its
 	// token, and forgets the sessions that have expired by now.
 	CreateSession(ctx context.Context, tokenHash, user, csrf string, now, expires time.Time) error
 	// Session returns the live session of a token's hash, with its user
-	// (the password hash left out); ErrNotFound.
+	// (the password hash left out); ErrNotFound, also for a revoked user.
 	Session(ctx context.Context, tokenHash string, now time.Time) (Session, error)
 	// DeleteSession ends a session (a logout).
 	DeleteSession(ctx context.Context, tokenHash string) error
@@ -120,6 +125,7 @@ type User struct {
 	Role     Role
 	ATS      string // an operator's ATS; "" for a regional user
 	Password string // the argon2id PHC string
+	Revoked  bool   // may not log in until given a new password
 }
 
 // Session is a logged-in user's session.

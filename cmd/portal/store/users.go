@@ -29,13 +29,37 @@ func (s *db) AddUser(ctx context.Context, u User) error {
 func (s *db) User(ctx context.Context, name string) (User, error) {
 	var u User
 	var ats sql.NullString
-	err := s.sql.QueryRowContext(ctx, `SELECT name, role, ats, password FROM users WHERE lower(name) = lower($1)`, name).
-		Scan(&u.Name, &u.Role, &ats, &u.Password)
+	err := s.sql.QueryRowContext(ctx, `SELECT name, role, ats, password, revoked FROM users WHERE lower(name) = lower($1)`, name).
+		Scan(&u.Name, &u.Role, &ats, &u.Password, &u.Revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, fmt.Errorf("user %s: %w", name, ErrNotFound)
 	}
 	u.ATS = ats.String
 	return u, err
+}
+
+func (s *db) SetPassword(ctx context.Context, name, password string) error {
+	return s.changeUser(ctx, name, `UPDATE users SET password = $1, revoked = FALSE WHERE lower(name) = lower($2)`, password, name)
+}
+
+func (s *db) RevokeUser(ctx context.Context, name string) error {
+	return s.changeUser(ctx, name, `UPDATE users SET revoked = TRUE WHERE lower(name) = lower($1)`, name)
+}
+
+// changeUser runs an update of one user and ends its sessions, in one
+// transaction.
+func (s *db) changeUser(ctx context.Context, name, query string, args ...any) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return fmt.Errorf("user %s: %w", name, ErrNotFound)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_name IN (SELECT name FROM users WHERE lower(name) = lower($1))`, name)
+		return err
+	})
 }
 
 func (s *db) CreateSession(ctx context.Context, tokenHash, user, csrf string, now, expires time.Time) error {
@@ -55,7 +79,7 @@ func (s *db) Session(ctx context.Context, tokenHash string, now time.Time) (Sess
 	var expires int64
 	err := s.sql.QueryRowContext(ctx, `
 		SELECT u.name, u.role, u.ats, s.csrf, s.expires FROM sessions s JOIN users u ON u.name = s.user_name
-		WHERE s.token_hash = $1 AND s.expires > $2`, tokenHash, now.Unix()).
+		WHERE s.token_hash = $1 AND s.expires > $2 AND NOT u.revoked`, tokenHash, now.Unix()).
 		Scan(&ses.User.Name, &ses.User.Role, &ats, &ses.CSRF, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ses, ErrNotFound

@@ -141,3 +141,47 @@ func TestAuditLog(t *testing.T) {
 		}
 	})
 }
+
+// A revoked user's sessions end and it cannot open one; a new password
+// lifts the revocation and ends the sessions of the old one.
+func TestRevokeAndNewPassword(t *testing.T) {
+	backends(t, func(t *testing.T, s store.Store, _ string) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+		if err := s.AddUser(ctx, store.User{Name: "Rossi", Role: store.Operator, ATS: "ATS Milano", Password: "old"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateSession(ctx, "h1", "Rossi", "c", now, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RevokeUser(ctx, "rossi"); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := s.User(ctx, "rossi"); !u.Revoked {
+			t.Errorf("after RevokeUser: %+v", u)
+		}
+		if _, err := s.Session(ctx, "h1", now); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a revoked user's session: %v", err)
+		}
+		if err := s.CreateSession(ctx, "h2", "Rossi", "c", now, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Session(ctx, "h2", now); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a session opened for a revoked user: %v", err)
+		}
+		if err := s.SetPassword(ctx, "ROSSI", "new"); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := s.User(ctx, "rossi"); u.Revoked || u.Password != "new" {
+			t.Errorf("after SetPassword: %+v", u)
+		}
+		if _, err := s.Session(ctx, "h2", now); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a session kept across a new password: %v", err)
+		}
+		for _, err := range []error{s.RevokeUser(ctx, "nessuno"), s.SetPassword(ctx, "nessuno", "x")} {
+			if !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("an unknown user: %v", err)
+			}
+		}
+	})
+}

@@ -30,7 +30,7 @@ func (h *Handler) login(ctx context.Context, name, password, addr string) (strin
 	err := h.logins.Check(name, addr, password, now, func() (string, error) {
 		var err error
 		u, err = h.store.User(ctx, name)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) || err == nil && u.Revoked {
 			return "", access.ErrNoAccount
 		}
 		return u.Password, err

@@ -214,7 +214,7 @@ func (h *Handler) ofViewer(next func(http.ResponseWriter, *request, store.School
 			return
 		case !rq.regional() && sc.ATS != rq.ses.User.ATS:
 			if rq.Method == http.MethodPost {
-				h.audit(rq, sc.ATS, "school.refused", sc.Code+" "+strings.TrimPrefix(rq.URL.Path, "/schools/"+sc.Code))
+				h.audit(rq, sc.ATS, "school.refused", "POST "+rq.URL.Path)
 			}
 			h.fail(w, rq, http.StatusForbidden, lang.PortalForbidden)
 			return

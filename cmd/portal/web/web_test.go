@@ -18,6 +18,7 @@ import (
 	"github.com/scuola/kiosk/cmd/portal/store/pgtest"
 	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/privacy/access"
+	"github.com/scuola/kiosk/privacy/report"
 	"github.com/scuola/kiosk/testdata/formclient"
 )
 
@@ -199,6 +200,23 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 	}
 }
 
+// A revoked user's session ends, and its password no longer opens one:
+// the page says what it says of a wrong password.
+func TestRevokedUser(t *testing.T) {
+	p := newPortal(t, sqlite(t))
+	b := login(t, p, "rossi", opPassword)
+	if err := p.st.RevokeUser(context.Background(), "rossi"); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := b.Get("/schools"); status != http.StatusSeeOther {
+		t.Errorf("a revoked user's session: %d", status)
+	}
+	b.Get("/login")
+	if status, body := b.Post("/login", url.Values{"name": {"rossi"}, "password": {opPassword}}); status != http.StatusUnauthorized || !strings.Contains(body, it(lang.PortalLoginWrong)) {
+		t.Errorf("a revoked user's login: %d", status)
+	}
+}
+
 func TestLoginRateLimit(t *testing.T) {
 	p := newPortal(t, sqlite(t))
 	b := formclient.New(t, p.ts)
@@ -284,7 +302,7 @@ func TestOperatorSeesAndChangesOnlyItsATS(t *testing.T) {
 			if sc, _ := p.st.School(ctx, "MIEE00100A"); sc.Sentinel || sc.Pupils619 != 321 {
 				t.Errorf("after edit: %+v", sc)
 			}
-			if status, body := b.Post("/schools/MIEE00100A", url.Values{"pupils": {"-4"}}); status != http.StatusBadRequest || !strings.Contains(body, it(lang.PortalRulePupils, 1_000_000)) {
+			if status, body := b.Post("/schools/MIEE00100A", url.Values{"pupils": {"-4"}}); status != http.StatusBadRequest || !strings.Contains(body, it(lang.PortalRulePupils, report.MaxCount)) {
 				t.Errorf("negative pupils: %d", status)
 			}
 			status, body = b.Post("/schools/MIEE00100A/token", url.Values{})
