@@ -336,6 +336,7 @@ var english = table{
 	"portal.schools.search_hint":  "code or name",
 	"portal.schools.count":        "{0} schools",
 	"portal.schools.none":         "No school.",
+	"portal.schools.all_ats":      "Every ATS",
 	"portal.schools.add":          "Add a school",
 	"portal.schools.add_button":   "Add and show the credential",
 	"portal.schools.add_hint":     "The credential is shown once, on the next page.",

@@ -336,6 +336,7 @@ var italian = table{
 	"portal.schools.search_hint":  "codice o nome",
 	"portal.schools.count":        "{0} plessi",
 	"portal.schools.none":         "Nessun plesso.",
+	"portal.schools.all_ats":      "Tutte le ATS",
 	"portal.schools.add":          "Aggiungi un plesso",
 	"portal.schools.add_button":   "Aggiungi e mostra la credenziale",
 	"portal.schools.add_hint":     "La credenziale è mostrata una sola volta, nella pagina che segue.",

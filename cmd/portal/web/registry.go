@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,8 +22,10 @@ const perPage = 50
 // schoolsData is the registry page's.
 type schoolsData struct {
 	Schools     []store.School
-	Q           string // the search, in codes and names
-	Total       int    // the plessi found
+	Q           string   // the search, in codes and names
+	InATS       string   // a regional user's choice of one ATS, "" for all
+	ATSList     []string // the ATSs of the region, for a regional user's choice and form
+	Total       int      // the plessi found
 	Page, Pages int
 	Prev, Next  string // the other pages' addresses, "" at an end
 	Form        url.Values
@@ -41,14 +44,20 @@ func (h *Handler) showSchools(w http.ResponseWriter, rq *request, status int, fo
 		h.internal(w, rq, err)
 		return
 	}
-	q := strings.TrimSpace(rq.URL.Query().Get("q"))
-	found := all[:0]
+	q, inATS := strings.TrimSpace(rq.URL.Query().Get("q")), rq.URL.Query().Get("ats")
+	var atsList []string
+	found := make([]store.School, 0, len(all))
 	for _, sc := range all {
-		if q == "" || strings.Contains(strings.ToUpper(sc.Code), strings.ToUpper(q)) || strings.Contains(strings.ToLower(sc.Name), strings.ToLower(q)) {
+		if !slices.Contains(atsList, sc.ATS) {
+			atsList = append(atsList, sc.ATS)
+		}
+		if (inATS == "" || sc.ATS == inATS) &&
+			(q == "" || strings.Contains(strings.ToUpper(sc.Code), strings.ToUpper(q)) || strings.Contains(strings.ToLower(sc.Name), strings.ToLower(q))) {
 			found = append(found, sc)
 		}
 	}
-	d := &schoolsData{Q: q, Total: len(found), Pages: max(1, (len(found)+perPage-1)/perPage), Form: form,
+	slices.Sort(atsList)
+	d := &schoolsData{Q: q, InATS: inATS, ATSList: atsList, Total: len(found), Pages: max(1, (len(found)+perPage-1)/perPage), Form: form,
 		Invalid: map[string]bool{}, MaxPupils: report.MaxCount, ATS: rq.scope()}
 	d.Page, _ = strconv.Atoi(rq.URL.Query().Get("page"))
 	d.Page = min(max(d.Page, 1), d.Pages)
@@ -57,6 +66,9 @@ func (h *Handler) showSchools(w http.ResponseWriter, rq *request, status int, fo
 		v := url.Values{"page": {strconv.Itoa(n)}}
 		if q != "" {
 			v.Set("q", q)
+		}
+		if inATS != "" {
+			v.Set("ats", inATS)
 		}
 		return "/schools?" + v.Encode()
 	}

@@ -334,7 +334,10 @@ func TestOperatorSeesAndChangesOnlyItsATS(t *testing.T) {
 			// The regional user sees both ATSs.
 			r := login(t, p, "verdi", regPassword)
 			_, body = r.Get("/schools")
-			wantIn(t, body, "MIEE00100A", "MBEE00200B", "ATS Brianza")
+			wantIn(t, body, "MIEE00100A", "MBEE00200B", "ATS Brianza", `<option value="ATS Brianza">`)
+			if _, body := r.Get("/schools?ats=ATS+Brianza"); !strings.Contains(body, "MBEE00200B") || strings.Contains(body, "MIEE00100A") {
+				t.Error("the regional user's choice of one ATS")
+			}
 			if status, _ := r.Post("/schools/MBEE00200B", url.Values{"pupils": {"5"}, "sentinel": {"on"}}); status != http.StatusSeeOther {
 				t.Errorf("a regional edit: %d", status)
 			}
