@@ -340,16 +340,29 @@ func (h *Handler) importPost(w http.ResponseWriter, rq *request) {
 		h.internal(w, rq, err)
 		return
 	}
-	h.audit(rq, d.ATS, "school.import", strconv.Itoa(len(added))+" added, "+strconv.Itoa(len(schools)-len(added))+" updated")
 	isNew := map[string]bool{}
 	for _, code := range added {
 		isNew[code] = true
 	}
+	// One line of the audit per ATS the list touched, so that each ATS
+	// sees what a regional import did to its plessi.
+	var atsOrder []string
+	counts := map[string]*[2]int{} // added, updated
 	var creds []credential
 	for i, sc := range schools {
-		if isNew[sc.Code] {
-			creds = append(creds, credential{Code: sc.Code, Name: sc.Name, Token: tokens[i]})
+		if counts[sc.ATS] == nil {
+			counts[sc.ATS] = &[2]int{}
+			atsOrder = append(atsOrder, sc.ATS)
 		}
+		if isNew[sc.Code] {
+			counts[sc.ATS][0]++
+			creds = append(creds, credential{Code: sc.Code, Name: sc.Name, Token: tokens[i]})
+		} else {
+			counts[sc.ATS][1]++
+		}
+	}
+	for _, ats := range atsOrder {
+		h.audit(rq, ats, "school.import", strconv.Itoa(counts[ats][0])+" added, "+strconv.Itoa(counts[ats][1])+" updated")
 	}
 	h.render(w, rq, http.StatusOK, "credential", page{Title: lang.PortalCredentialTitle, Nav: "schools",
 		Notice: rq.lang.Format(lang.PortalImportDone, len(added), len(schools)-len(added)), Data: creds})

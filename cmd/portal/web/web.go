@@ -22,6 +22,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"strings"
@@ -185,8 +186,20 @@ func (h *Handler) guard(next func(http.ResponseWriter, *request)) http.HandlerFu
 		rq.ses = &ses
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-			if err := r.ParseMultipartForm(maxForm); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			// ParseMultipartForm would hide ParseForm's error of a body
+			// that is not multipart: each form is parsed as what it is.
+			var err error
+			if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+				err = r.ParseMultipartForm(maxForm)
+			} else {
+				err = r.ParseForm()
+			}
+			if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
 				h.fail(w, rq, http.StatusRequestEntityTooLarge, lang.PortalTooLarge)
+				return
+			}
+			if err != nil {
+				h.fail(w, rq, http.StatusBadRequest, lang.PortalCSRF)
 				return
 			}
 			if !access.SameToken(r.PostFormValue("csrf"), ses.CSRF) {

@@ -474,3 +474,48 @@ func TestClientAddr(t *testing.T) {
 		}
 	}
 }
+
+// A regional import is in each ATS's audit; the credentials page is never
+// kept by a cache; the registry pages by 50; a form too large is refused.
+func TestRegionalImportPagesAndBounds(t *testing.T) {
+	ctx := context.Background()
+	p := newPortal(t, sqlite(t))
+	r := login(t, p, "verdi", regPassword)
+	var csv strings.Builder
+	csv.WriteString("code,name,ats,sentinel,pupils_6_19\nMBEE00200B,Primaria Monza,ATS Brianza,sì,90\n")
+	for i := range 60 {
+		fmt.Fprintf(&csv, "MIEE%05dX,Scuola %d,ATS Milano,no,%d\n", i, i, 100+i)
+	}
+	req, _ := http.NewRequest(http.MethodPost, r.URL+"/schools/import", strings.NewReader(url.Values{"csrf": {r.CSRF}, "action": {"confirm"}, "csv": {csv.String()}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := r.C.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("the import's credentials: %d, Cache-Control %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+	for ats, want := range map[string]string{"ATS Milano": "60 added, 0 updated", "ATS Brianza": "0 added, 1 updated"} {
+		if log, _ := p.st.AuditLog(ctx, ats, 1); len(log) != 1 || log[0].Action != "school.import" || log[0].Detail != want || log[0].Actor != "verdi" {
+			t.Errorf("%s's audit: %+v", ats, log)
+		}
+	}
+	b := login(t, p, "rossi", opPassword)
+	_, body := b.Get("/schools")
+	wantIn(t, body, it("portal.schools.count", 61), it("portal.page", 1, 2), `href="/schools?page=2"`, "MIEE00049X")
+	if strings.Contains(body, "MIEE00050X") {
+		t.Error("the first page lists more than 50")
+	}
+	_, body = b.Get("/schools?page=2")
+	wantIn(t, body, "MIEE00050X", "MIEE00100A", `href="/schools?page=1"`)
+	if _, body := b.Get("/schools?q=scuola+5"); !strings.Contains(body, it("portal.schools.count", 11)) {
+		t.Error("the search by name")
+	}
+	if status, _ := b.Post("/schools/import", url.Values{"csv": {strings.Repeat("x", maxForm)}}); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("a form too large: %d", status)
+	}
+	if status, _ := b.PostFile("/schools/import", url.Values{"action": {"preview"}}, "file", "big.csv", make([]byte, maxForm)); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("a file too large: %d", status)
+	}
+}
