@@ -97,8 +97,7 @@ func (s *Server) guard(role store.Role, h func(http.ResponseWriter, *request)) h
 			return
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-			if err := r.ParseMultipartForm(maxForm); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			if err := access.ParseForm(w, r, maxForm); err != nil {
 				s.fail(w, rq, http.StatusRequestEntityTooLarge, lang.OfficeTooLarge)
 				return
 			}

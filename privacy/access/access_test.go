@@ -2,6 +2,8 @@ package access
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -131,5 +133,35 @@ func TestLocalPath(t *testing.T) {
 		if got := LocalPath(back, "/f"); got != want {
 			t.Errorf("LocalPath(%q) = %q, want %q", back, got, want)
 		}
+	}
+}
+
+func TestParseForm(t *testing.T) {
+	post := func(contentType, body string) error {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		r.Header.Set("Content-Type", contentType)
+		err := ParseForm(httptest.NewRecorder(), r, 100)
+		if err == nil && r.PostFormValue("csrf") != "t" {
+			t.Errorf("%s: csrf %q", contentType, r.PostFormValue("csrf"))
+		}
+		return err
+	}
+	form := "application/x-www-form-urlencoded"
+	multi := "multipart/form-data; boundary=B"
+	part := "--B\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nt\r\n--B--\r\n"
+	if err := post(form, "csrf=t&a=1"); err != nil {
+		t.Errorf("a small form: %v", err)
+	}
+	if err := post(multi, part); err != nil {
+		t.Errorf("a small multipart form: %v", err)
+	}
+	if err := post(form, "csrf=t&a="+strings.Repeat("x", 100)); !errors.Is(err, ErrFormTooLarge) {
+		t.Errorf("a large form: %v", err)
+	}
+	if err := post(multi, strings.Replace(part, "\r\nt\r\n", "\r\n"+strings.Repeat("x", 100)+"\r\n", 1)); !errors.Is(err, ErrFormTooLarge) {
+		t.Errorf("a large multipart form: %v", err)
+	}
+	if err := post(form, "csrf=%zz"); err == nil || errors.Is(err, ErrFormTooLarge) {
+		t.Errorf("a malformed form: %v", err)
 	}
 }

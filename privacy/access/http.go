@@ -1,6 +1,8 @@
 package access
 
 import (
+	"errors"
+	"mime"
 	"net/http"
 	"strings"
 )
@@ -36,4 +38,25 @@ func LocalPath(back, fallback string) string {
 		return fallback
 	}
 	return back
+}
+
+// ErrFormTooLarge is a form over ParseForm's bound.
+var ErrFormTooLarge = errors.New("the form is too large")
+
+// ParseForm reads a POST's form, multipart or not, of at most max bytes:
+// ErrFormTooLarge over it, another error for a malformed one. (Called on
+// a body that is not multipart, http.Request.ParseMultipartForm returns
+// ErrNotMultipart and hides what ParseForm found.)
+func ParseForm(w http.ResponseWriter, r *http.Request, max int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, max)
+	var err error
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+		err = r.ParseMultipartForm(max)
+	} else {
+		err = r.ParseForm()
+	}
+	if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+		return ErrFormTooLarge
+	}
+	return err
 }

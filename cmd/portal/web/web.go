@@ -22,7 +22,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"mime"
 	"net"
 	"net/http"
 	"strings"
@@ -185,16 +184,8 @@ func (h *Handler) guard(next func(http.ResponseWriter, *request)) http.HandlerFu
 		}
 		rq.ses = &ses
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-			// ParseMultipartForm would hide ParseForm's error of a body
-			// that is not multipart: each form is parsed as what it is.
-			var err error
-			if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
-				err = r.ParseMultipartForm(maxForm)
-			} else {
-				err = r.ParseForm()
-			}
-			if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+			err := access.ParseForm(w, r, maxForm)
+			if errors.Is(err, access.ErrFormTooLarge) {
 				h.fail(w, rq, http.StatusRequestEntityTooLarge, lang.PortalTooLarge)
 				return
 			}
