@@ -16,9 +16,11 @@ import (
 // Secure, for the whole site and for this host only.
 const (
 	sessionCookie = "__Host-office-session"
-	loginCookie   = "__Host-office-login" // the login form's CSRF token, before any session
 	langCookie    = "__Host-office-lang"
 )
+
+// loginForm's cookie holds the login form's CSRF token, before any session.
+var loginForm = access.LoginForm{Cookie: "__Host-office-login"}
 
 // SessionLength is how long a login lasts: a working day.
 const SessionLength = 9 * time.Hour

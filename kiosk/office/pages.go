@@ -40,9 +40,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showLogin(w http.ResponseWriter, rq *request, status int, msg lang.Key) {
-	tok := access.Token()
-	access.SetCookie(w, loginCookie, tok, 3600)
-	p := page{Title: lang.OfficeLoginTitle, CSRF: tok}
+	p := page{Title: lang.OfficeLoginTitle, CSRF: loginForm.Issue(w)}
 	if msg != "" {
 		p.Errors = []string{rq.lang.Text(msg)}
 	}
@@ -52,9 +50,7 @@ func (s *Server) showLogin(w http.ResponseWriter, rq *request, status int, msg l
 
 func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 	rq := &request{Request: r, lang: requestLang(r)}
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	c, _ := r.Cookie(loginCookie)
-	if err := r.ParseForm(); err != nil || c == nil || !access.SameToken(r.PostFormValue("csrf"), c.Value) {
+	if !loginForm.Check(w, r) {
 		s.showLogin(w, rq, http.StatusForbidden, lang.OfficeCSRF)
 		return
 	}
@@ -70,7 +66,7 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, rq, err)
 		return
 	}
-	access.SetCookie(w, loginCookie, "", -1)
+	loginForm.Done(w)
 	access.SetCookie(w, sessionCookie, tok, int(SessionLength.Seconds()))
 	http.Redirect(w, r, "/measures", http.StatusSeeOther)
 }

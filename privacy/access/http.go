@@ -60,3 +60,26 @@ func ParseForm(w http.ResponseWriter, r *http.Request, max int64) error {
 	}
 	return err
 }
+
+// LoginForm is the CSRF defence of a login form, before there is a
+// session to hold a token: a token in a cookie of that name, which the
+// form's field csrf must repeat.
+type LoginForm struct{ Cookie string }
+
+// Issue sets a fresh token and returns it, for the form's field.
+func (f LoginForm) Issue(w http.ResponseWriter) string {
+	tok := Token()
+	SetCookie(w, f.Cookie, tok, 3600)
+	return tok
+}
+
+// Check reads the posted login form (a few KiB at most) and reports
+// whether its field repeats the cookie's token.
+func (f LoginForm) Check(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	c, _ := r.Cookie(f.Cookie)
+	return r.ParseForm() == nil && c != nil && SameToken(r.PostFormValue("csrf"), c.Value)
+}
+
+// Done forgets the token once the login has opened a session.
+func (f LoginForm) Done(w http.ResponseWriter) { SetCookie(w, f.Cookie, "", -1) }

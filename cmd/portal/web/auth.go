@@ -53,9 +53,7 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) showLogin(w http.ResponseWriter, rq *request, status int, msg lang.Key) {
-	tok := access.Token()
-	access.SetCookie(w, loginCookie, tok, 3600)
-	p := page{Title: lang.PortalLoginTitle, CSRF: tok}
+	p := page{Title: lang.PortalLoginTitle, CSRF: loginForm.Issue(w)}
 	if msg != "" {
 		p.Errors = []string{rq.lang.Text(msg)}
 	}
@@ -65,9 +63,7 @@ func (h *Handler) showLogin(w http.ResponseWriter, rq *request, status int, msg 
 
 func (h *Handler) loginPost(w http.ResponseWriter, r *http.Request) {
 	rq := &request{Request: r, lang: requestLang(r)}
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	c, _ := r.Cookie(loginCookie)
-	if err := r.ParseForm(); err != nil || c == nil || !access.SameToken(r.PostFormValue("csrf"), c.Value) {
+	if !loginForm.Check(w, r) {
 		h.showLogin(w, rq, http.StatusForbidden, lang.PortalCSRF)
 		return
 	}
@@ -85,7 +81,7 @@ func (h *Handler) loginPost(w http.ResponseWriter, r *http.Request) {
 	}
 	rq.ses = &store.Session{User: u}
 	h.audit(rq, u.ATS, "login", clientAddr(r))
-	access.SetCookie(w, loginCookie, "", -1)
+	loginForm.Done(w)
 	access.SetCookie(w, sessionCookie, tok, int(SessionLength.Seconds()))
 	http.Redirect(w, r, "/schools", http.StatusSeeOther)
 }

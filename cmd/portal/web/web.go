@@ -62,9 +62,11 @@ const SessionLength = 9 * time.Hour
 // Secure, for the whole site and for this host only.
 const (
 	sessionCookie = "__Host-portal-session"
-	loginCookie   = "__Host-portal-login" // the login form's CSRF token, before any session
 	langCookie    = "__Host-portal-lang"
 )
+
+// loginForm's cookie holds the login form's CSRF token, before any session.
+var loginForm = access.LoginForm{Cookie: "__Host-portal-login"}
 
 // maxForm bounds a form's body: the largest is the region's list of
 // plessi (5,000 lines of about 80 bytes).
