@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -38,26 +37,13 @@ const (
 	staffPassword = "segreteria-password-1"
 )
 
-// clock is a test's settable time.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // office is a test office over HTTPS, on 15 February 2022, with a head
 // teacher ("preside") and a secretary ("segreteria").
 type office struct {
 	srv   *Server
 	store *store.Store
 	ts    *httptest.Server
-	clock *clock
+	clock *formclient.Clock
 }
 
 func newOffice(t *testing.T) *office {
@@ -77,8 +63,8 @@ func newOffice(t *testing.T) *office {
 			t.Fatal(err)
 		}
 	}
-	clk := &clock{t: time.Date(2022, 2, 15, 10, 0, 0, 0, calendar.Rome)}
-	srv, err := New(ctx, Config{Store: st, Argon2: cheap, Now: clk.now})
+	clk := formclient.NewClock(time.Date(2022, 2, 15, 10, 0, 0, 0, calendar.Rome))
+	srv, err := New(ctx, Config{Store: st, Argon2: cheap, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +147,7 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || session == nil || !session.Secure || !session.HttpOnly || session.SameSite != http.SameSiteStrictMode || len(session.Value) < 40 {
 		t.Fatalf("login: %d, cookie %+v", resp.StatusCode, session)
 	}
-	if _, err := o.store.Session(context.Background(), []byte(session.Value), o.clock.now()); err == nil {
+	if _, err := o.store.Session(context.Background(), []byte(session.Value), o.clock.Now()); err == nil {
 		t.Fatal("the database finds a session by its raw token: it must keep only the hash")
 	}
 
@@ -188,7 +174,7 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 		t.Fatalf("after logout: %d", status)
 	}
 	b.login("preside", headPassword)
-	o.clock.add(SessionLength + time.Minute)
+	o.clock.Add(SessionLength + time.Minute)
 	if status, _ := b.Get("/classes"); status != http.StatusSeeOther {
 		t.Fatalf("after the session's end: %d", status)
 	}
@@ -211,7 +197,7 @@ func TestLoginRateLimit(t *testing.T) {
 		t.Fatalf("another account: %d", status)
 	}
 	// ...until the window has passed.
-	o.clock.add(access.FailWindow)
+	o.clock.Add(access.FailWindow)
 	if status := b.login("preside", headPassword); status != http.StatusSeeOther {
 		t.Fatalf("after the window: %d", status)
 	}

@@ -45,7 +45,7 @@ func kioskShown(t *testing.T, o *office, text string) kiosk.Screen {
 		list[d.BadgeID()] = kiosk.Delegation{Name: d.Name, Role: d.Role, ValidUntil: d.ValidUntil, Revoked: d.Revoked}
 	}
 	s := kiosk.New(kiosk.Options{SchoolName: sc.Name, Delegations: list, Badges: checker})
-	at := o.clock.now()
+	at := o.clock.Now()
 	s.Start(at)
 	s.QR(text, at.Add(time.Second))
 	return s.Screen()

@@ -1,7 +1,8 @@
 // Package formclient is a person's browser for the tests of server-rendered
 // pages (the office's, the portal's): its cookies, no following of
 // redirects (the tests look at them), and the CSRF field of the last page
-// it read, which every form it posts carries unless the test forges one.
+// it read, which every form it posts carries unless the test forges one;
+// and the clock those tests give the pages.
 package formclient
 
 import (
@@ -14,7 +15,9 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // Client is one browser on one test server.
@@ -109,4 +112,23 @@ func Clone(v url.Values) url.Values {
 		out[k] = append([]string(nil), vs...)
 	}
 	return out
+}
+
+// Clock is the time a test gives the pages (their Now), moved by the test.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock is a clock showing t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Add moves the clock by d.
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }

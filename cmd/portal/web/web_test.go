@@ -32,26 +32,13 @@ const (
 	regPassword = "regione-lombardia-1"
 )
 
-// clock is the pages' time, moved by the tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // portal is the pages over a real store with two ATSs: rossi operates
 // ATS Milano, verdi is regional; MIEE00100A is Milano's, MBEE00200B
 // Brianza's. The dashboard is a stand-in that says who it was shown to.
 type portal struct {
 	st     store.Store
 	ts     *httptest.Server
-	clock  *clock
+	clock  *formclient.Clock
 	tokens map[string]string // the seeded plessi's credentials
 	seen   []Viewer          // what the dashboard was told
 }
@@ -64,7 +51,7 @@ func newPortal(t testing.TB, dsn string) *portal {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	p := &portal{st: st, clock: &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}, tokens: map[string]string{}}
+	p := &portal{st: st, clock: formclient.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)), tokens: map[string]string{}}
 	for _, u := range []struct {
 		name, ats, pw string
 		role          store.Role
@@ -89,7 +76,7 @@ func newPortal(t testing.TB, dsn string) *portal {
 		mu.Unlock()
 		fmt.Fprintf(w, "dashboard %s %v for %s of %q regional=%v", r.Method, ok, v.Name, v.ATS, v.Regional)
 	})
-	h, err := New(st, Options{Dashboard: dash, Argon2: cheap, Now: p.clock.now})
+	h, err := New(st, Options{Dashboard: dash, Argon2: cheap, Now: p.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +151,7 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 		t.Fatalf("login: %d, cookie %+v", resp.StatusCode, cookie)
 	}
 	// Only the token's hash is kept.
-	if _, err := p.st.Session(context.Background(), cookie.Value, p.clock.now()); !errors.Is(err, store.ErrNotFound) {
+	if _, err := p.st.Session(context.Background(), cookie.Value, p.clock.Now()); !errors.Is(err, store.ErrNotFound) {
 		t.Error("the session is found by its token itself")
 	}
 	status, body = b.Get("/schools")
@@ -182,11 +169,11 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 		t.Error("a forged form revoked a credential")
 	}
 	// The session ends with the working day, and at logout.
-	p.clock.add(SessionLength)
+	p.clock.Add(SessionLength)
 	if status, _ := b.Get("/schools"); status != http.StatusSeeOther {
 		t.Errorf("an expired session: %d", status)
 	}
-	p.clock.add(-SessionLength)
+	p.clock.Add(-SessionLength)
 	b.Get("/schools")
 	if status, _ := b.Post("/logout", url.Values{}); status != http.StatusSeeOther {
 		t.Errorf("logout: %d", status)
@@ -228,7 +215,7 @@ func TestLoginRateLimit(t *testing.T) {
 	if status, body := b.Post("/login", url.Values{"name": {"rossi"}, "password": {opPassword}}); status != http.StatusTooManyRequests || !strings.Contains(body, it(lang.PortalLoginLimited)) {
 		t.Errorf("the right password after %d failures: %d", access.MaxFailsPerAccount, status)
 	}
-	p.clock.add(access.FailWindow)
+	p.clock.Add(access.FailWindow)
 	login(t, p, "rossi", opPassword)
 }
 
