@@ -82,6 +82,10 @@ func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err := st.AddUser(ctx, u); err != nil {
 			return err
 		}
+		// An ATS is matched by its name exactly: a misspelt one shows no plesso.
+		if schools, err := st.Schools(ctx, u.ATS); err == nil && len(schools) == 0 && u.ATS != "" {
+			fmt.Fprintf(stderr, "portal user add: no plesso names the ATS %q yet: check that it is spelt as the region's list spells it\n", u.ATS)
+		}
 		return st.Audit(ctx, store.Event{At: time.Now(), Actor: "portal user add", ATS: u.ATS, Action: "user.add", Detail: u.Name + " (" + string(u.Role) + ")"})
 	})
 	if err != nil {

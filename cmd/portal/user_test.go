@@ -18,7 +18,7 @@ import (
 func TestUserAdd(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "portal.db")
 	out, errOut, status := runIn(t, "una-password-lunga\n", "user", "add", "--db", dsn, "--name", "rossi", "--role", "operator", "--ats", "ATS Milano")
-	if status != 0 || !strings.Contains(out, "rossi (operator)") {
+	if status != 0 || !strings.Contains(out, "rossi (operator)") || !strings.Contains(errOut, `no plesso names the ATS "ATS Milano" yet`) {
 		t.Fatalf("user add: %d %q %q", status, out, errOut)
 	}
 	if _, errOut, status := runIn(t, "una-password-lunga\n", "user", "add", "--db", dsn, "--name", "ROSSI", "--role", "regional"); status != 1 || !strings.Contains(errOut, "already exists") {

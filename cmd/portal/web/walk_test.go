@@ -75,10 +75,10 @@ func TestPortalInABrowser(t *testing.T) {
 	w.Says("Riga 3: Sentinella: sì o no", "Riga 4: Codice: MIEE00400D compare anche alla riga 2")
 	w.Shot("06-import-errors")
 	upload("plessi.csv", "code;name;ats;sentinel;pupils_6_19\nMIEE00400D;Primaria «Gianni Rodari»;ATS Milano;sì;180\nMIEE00100A;Primaria MIEE00100A;ATS Milano;sì;260\n")
-	w.Says("Anteprima", "nuovo", "aggiornato", "Importa: 1 nuovi, 1 aggiornati")
+	w.Says("Anteprima", "nuovo", "aggiornato", "Importa (nuovi: 1, aggiornati: 1)")
 	w.Shot("07-import-preview")
 	w.Submit("#confirm")
-	w.Says("Importazione eseguita: 1 plessi nuovi, 1 aggiornati.", "MIEE00400D")
+	w.Says("Importazione eseguita (nuovi: 1, aggiornati: 1).", "MIEE00400D")
 	if code, _ := p.st.Authenticate(ctx, store.HashToken(token())); code != "MIEE00400D" {
 		t.Error("the imported school's credential does not work")
 	}
