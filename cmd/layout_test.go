@@ -57,6 +57,7 @@ var allowed = map[string][]string{
 	"kiosk/link":                {"kiosk/bundle", "kiosk/internal/atomicfile", "verify/calendar"},
 	"kiosk/link/linktest":       {"kiosk/link"},
 	"kiosk/lang":                {"verify"},
+	"kiosk/lang/pages":          {"kiosk/lang"},
 	"kiosk/school":              {"verify/calendar"},
 	"kiosk/tally":               {"verify/calendar"},
 	"kiosk/badge":               {"verify", "verify/calendar", "verify/issue"},
@@ -64,8 +65,8 @@ var allowed = map[string][]string{
 	"kiosk":                     {"hardware", "kiosk/badge", "kiosk/lang", "kiosk/link", "kiosk/school", "privacy", "verify", "verify/calendar"},
 	"kiosk/display":             {"kiosk", "kiosk/lang", "privacy", "privacy/loopback", "scanner/qrimage"},
 	"kiosk/office/store":        {"kiosk/school", "verify/calendar"},
-	"kiosk/office": {"kiosk/badge", "kiosk/bundle", "kiosk/lang", "kiosk/link", "kiosk/office/docs", "kiosk/office/outbox", "kiosk/office/store", "kiosk/school",
-		"privacy/loopback", "privacy/report", "scanner/qrimage", "verify/calendar", "verify/issue"},
+	"kiosk/office": {"kiosk/badge", "kiosk/bundle", "kiosk/lang", "kiosk/lang/pages", "kiosk/link", "kiosk/office/docs", "kiosk/office/outbox", "kiosk/office/store", "kiosk/school",
+		"privacy/access", "privacy/loopback", "privacy/report", "scanner/qrimage", "verify/calendar", "verify/issue"},
 	"kiosk/office/outbox": {"kiosk/office/store", "kiosk/school", "privacy/report", "verify/calendar"},
 	"kiosk/office/docs":   {"kiosk/badge", "kiosk/lang", "scanner/qrimage", "verify/calendar"},
 	"kiosk/daemon": {"hardware", "hardware/camera", "hardware/gpio", "hardware/sim", "hardware/tone",
@@ -73,6 +74,7 @@ var allowed = map[string][]string{
 		"privacy/loopback", "scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
 
+	"privacy/access":   {},
 	"privacy/loopback": {},
 	"privacy/report":   {"privacy/loopback"},
 
@@ -80,14 +82,16 @@ var allowed = map[string][]string{
 	"cmd/internal/cli": {},
 	"cmd/kiosk": {"cmd/internal/cli", "hardware", "hardware/camera", "hardware/gpio",
 		"kiosk", "kiosk/badge", "kiosk/config", "kiosk/daemon", "kiosk/lang", "kiosk/link", "kiosk/office", "kiosk/office/outbox", "kiosk/office/store", "kiosk/school", "kiosk/tally",
-		"privacy/report",
+		"privacy/access", "privacy/report",
 		"scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
-	"cmd/portal":              {"cmd/internal/cli", "cmd/portal/alarm", "cmd/portal/api", "cmd/portal/store", "privacy/loopback", "privacy/report", "verify/calendar"},
+	"cmd/portal":              {"cmd/internal/cli", "cmd/portal/alarm", "cmd/portal/api", "cmd/portal/registry", "cmd/portal/store", "cmd/portal/web", "privacy/access", "privacy/loopback", "privacy/report", "verify/calendar"},
 	"cmd/portal/alarm":        {},
-	"cmd/portal/store":        {"privacy/report"},
+	"cmd/portal/store":        {"privacy/access", "privacy/report"},
 	"cmd/portal/store/pgtest": {},
 	"cmd/portal/api":          {"cmd/portal/store", "privacy/report", "verify/calendar"},
+	"cmd/portal/registry":     {"cmd/portal/store", "privacy/report"},
+	"cmd/portal/web":          {"cmd/portal/registry", "cmd/portal/store", "kiosk/lang", "kiosk/lang/pages", "privacy/access", "privacy/report", "verify/calendar"},
 
 	// Test infrastructure, imported only by tests.
 	"testdata/shared":       {},
@@ -97,6 +101,7 @@ var allowed = map[string][]string{
 	"testdata/frames":       {"scanner/qrimage", "testdata/shared"},
 	"testdata/syncbuf":      {},
 	"testdata/browser":      {},
+	"testdata/formclient":   {},
 	"testdata/poppler":      {},
 }
 
@@ -106,7 +111,7 @@ var allowed = map[string][]string{
 var external = map[string][]string{
 	"gocv.io/x/gocv":                     {"scanner/cv", "kiosk/daemon"},
 	"github.com/gen2brain/malgo":         {"hardware/tone"},
-	"github.com/makiuchi-d/gozxing":      {"scanner", "scanner/qrimage", "testdata/frames"},
+	"github.com/makiuchi-d/gozxing":      {"scanner", "scanner/qrimage", "testdata/formclient", "testdata/frames"},
 	"github.com/x448/float16":            {"verify"},
 	"github.com/veraison/go-cose":        {"verify", "verify/issue", "kiosk/badge", "testdata/fixtures"},
 	"github.com/fxamacker/cbor/v2":       {"verify", "verify/issue", "kiosk/badge"},
@@ -118,7 +123,7 @@ var external = map[string][]string{
 	"github.com/go-json-experiment/json": {},
 	"github.com/chromedp/chromedp":       {"testdata/browser"},
 	"github.com/chromedp/cdproto":        {"testdata/browser"},
-	"golang.org/x/crypto":                {"kiosk/office"}, // argon2id for the office's passwords
+	"golang.org/x/crypto":                {"privacy/access"}, // argon2id for the office's and the portal's passwords
 	"codeberg.org/go-pdf/fpdf":           {"kiosk/office/docs"},
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/scuola/kiosk/kiosk/link"
 	"github.com/scuola/kiosk/kiosk/office"
 	"github.com/scuola/kiosk/kiosk/office/store"
+	"github.com/scuola/kiosk/privacy/access"
 )
 
 func init() {
@@ -161,7 +162,7 @@ func lanURL(a *net.TCPAddr) string {
 // account whose password it returns.
 func demoSchool(ctx context.Context, st *store.Store) (string, error) {
 	pw := rand.Text() // 26 random base32 characters
-	if err := office.AddAccount(ctx, st, office.DefaultArgon2, "demo", "demo", store.Dirigente, pw); err != nil {
+	if err := office.AddAccount(ctx, st, access.DefaultArgon2, "demo", "demo", store.Dirigente, pw); err != nil {
 		return "", err
 	}
 	return pw, st.Update(ctx, "demo", func(tx *store.Tx) error {
@@ -187,7 +188,7 @@ func runOfficeUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	if err != nil {
 		return fs.UsageError("--role: %v", err)
 	}
-	line, err := bufio.NewReader(io.LimitReader(stdin, office.MaxPasswordLen+2)).ReadString('\n')
+	line, err := bufio.NewReader(io.LimitReader(stdin, access.MaxPasswordLen+2)).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fs.UsageError("reading the password from stdin: %v", err)
 	}
@@ -197,7 +198,7 @@ func runOfficeUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		return fs.UsageError("--data: %v", err)
 	}
 	defer st.Close()
-	if err := office.AddAccount(context.Background(), st, office.DefaultArgon2, "kiosk office user add", *name, r, pw); err != nil {
+	if err := office.AddAccount(context.Background(), st, access.DefaultArgon2, "kiosk office user add", *name, r, pw); err != nil {
 		return fs.UsageError("%v", err)
 	}
 	fmt.Fprintf(stdout, "account %s (%s) added\n", *name, r)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/scuola/kiosk/kiosk/office"
 	"github.com/scuola/kiosk/kiosk/office/store"
+	"github.com/scuola/kiosk/privacy/access"
 	"github.com/scuola/kiosk/privacy/report"
 	"github.com/scuola/kiosk/testdata/browser"
 	"github.com/scuola/kiosk/verify/calendar"
@@ -50,7 +51,7 @@ func TestReportsPageInABrowser(t *testing.T) {
 	}
 	defer st.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	cost := office.Argon2{MemoryKiB: 64, Time: 1, Threads: 1}
+	cost := access.Argon2{MemoryKiB: 64, Time: 1, Threads: 1}
 	if err := office.AddAccount(ctx, st, cost, "test", "preside", store.Dirigente, "preside-password-1"); err != nil {
 		t.Fatal(err)
 	}

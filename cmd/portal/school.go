@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/scuola/kiosk/cmd/internal/cli"
+	"github.com/scuola/kiosk/cmd/portal/registry"
 	"github.com/scuola/kiosk/cmd/portal/store"
-	"github.com/scuola/kiosk/privacy/report"
 )
 
 func init() {
@@ -70,14 +68,11 @@ func runSchoolAdd(args []string, stdout, stderr io.Writer) int {
 	if status, ok := fs.Need("db"); !ok {
 		return status
 	}
-	if field, err := checkSchool(s); err != nil {
+	if field, err := registry.Check(s); err != nil {
 		return fs.UsageError("--%s: %v", field, err)
 	}
-	token, hash, err := store.NewToken()
-	if err != nil {
-		return fail(stderr, "school add", err)
-	}
-	err = withStore(*dsn, func(ctx context.Context, st store.Store) error { return st.AddSchool(ctx, s, hash) })
+	token, hash := store.NewToken()
+	err := withStore(*dsn, func(ctx context.Context, st store.Store) error { return st.AddSchool(ctx, s, hash) })
 	if err != nil {
 		return fail(stderr, "school add", err)
 	}
@@ -105,10 +100,7 @@ func runSchoolToken(args []string, stdout, stderr io.Writer) int {
 		}
 		return printJSON(stdout, map[string]any{"code": *code, "revoked": true})
 	}
-	token, hash, err := store.NewToken()
-	if err != nil {
-		return fail(stderr, "school token", err)
-	}
+	token, hash := store.NewToken()
 	if err := withStore(*dsn, func(ctx context.Context, st store.Store) error { return st.SetToken(ctx, *code, hash) }); err != nil {
 		return fail(stderr, "school token", err)
 	}
@@ -130,7 +122,7 @@ func runSchoolImport(args []string, stdout, stderr io.Writer) int {
 	if status, ok := fs.Need("db"); !ok {
 		return status
 	}
-	schools, err := readSchools(fs.Arg(0))
+	schools, err := registry.ReadFile(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintln(stderr, "portal school import:", err)
 		return 1
@@ -138,9 +130,7 @@ func runSchoolImport(args []string, stdout, stderr io.Writer) int {
 	tokens := make([]string, len(schools))
 	hashes := make([]string, len(schools))
 	for i := range schools {
-		if tokens[i], hashes[i], err = store.NewToken(); err != nil {
-			return fail(stderr, "school import", err)
-		}
+		tokens[i], hashes[i] = store.NewToken()
 	}
 	var added []string
 	err = withStore(*dsn, func(ctx context.Context, st store.Store) (err error) {
@@ -161,36 +151,6 @@ func runSchoolImport(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "portal school import: %d plessi, %d added, %d updated\n", len(schools), len(added), len(schools)-len(added))
 	return 0
-}
-
-// Bounds of a plesso's fields, from the ministry's list: codes are ten
-// characters, names are long but not that long.
-const (
-	maxCode = 16
-	maxName = 200
-	maxATS  = 100
-)
-
-// checkSchool refuses a plesso that cannot be one and names the field (as
-// the flag and the CSV column are named).
-func checkSchool(s store.School) (field string, err error) {
-	switch {
-	case s.Code == "":
-		return "code", errors.New("the plesso's code is required")
-	case len(s.Code) > maxCode || strings.ContainsFunc(s.Code, func(r rune) bool { return !('A' <= r && r <= 'Z' || '0' <= r && r <= '9') }):
-		return "code", fmt.Errorf("%q is not a plesso's code (capital letters and digits, at most %d)", s.Code, maxCode)
-	case strings.TrimSpace(s.Name) == "":
-		return "name", errors.New("the plesso's name is required")
-	case len(s.Name) > maxName:
-		return "name", fmt.Errorf("a name of %d bytes (at most %d)", len(s.Name), maxName)
-	case strings.TrimSpace(s.ATS) == "":
-		return "ats", errors.New("the ATS is required")
-	case len(s.ATS) > maxATS:
-		return "ats", fmt.Errorf("an ATS name of %d bytes (at most %d)", len(s.ATS), maxATS)
-	case s.Pupils619 < 0 || s.Pupils619 > report.MaxCount:
-		return "pupils-6-19", fmt.Errorf("%d pupils is not a plesso's count (0 to %d)", s.Pupils619, report.MaxCount)
-	}
-	return "", nil
 }
 
 // withStore opens the store, runs f, and closes it.

@@ -26,12 +26,13 @@ import (
 	"github.com/scuola/kiosk/cmd/internal/cli"
 	"github.com/scuola/kiosk/cmd/portal/api"
 	"github.com/scuola/kiosk/cmd/portal/store"
+	"github.com/scuola/kiosk/cmd/portal/web"
 	"github.com/scuola/kiosk/privacy/loopback"
 )
 
 func init() {
 	portal.Commands["serve"] = cli.Command{
-		Summary: "receive the schools' reports over HTTPS",
+		Summary: "receive the schools' reports over HTTPS, and serve the ATS's pages",
 		Run:     runServe,
 	}
 }
@@ -97,8 +98,13 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 		ln, scheme = tls.NewListener(ln, tlsConfig), "https"
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	handler, err := routes(st, logger)
+	if err != nil {
+		fmt.Fprintln(stderr, "portal serve:", err)
+		return 1
+	}
 	srv := &http.Server{
-		Handler:           api.New(st, api.Options{Log: logger}),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -126,6 +132,19 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// routes are the portal's two faces: the report protocol for the
+// schools' programs under /api/, the pages for the ATS's people elsewhere.
+func routes(st store.Store, logger *slog.Logger) (http.Handler, error) {
+	pages, err := web.New(st, web.Options{Log: logger})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api.New(st, api.Options{Log: logger}))
+	mux.Handle("/", pages)
+	return mux, nil
 }
 
 // certificate loads the given certificate, or makes a self-signed one

@@ -201,3 +201,37 @@ const (
 	OfficeErrPortalURL        Key = "office.err.portal_url"
 	OfficeErrSentinelTwice    Key = "office.err.sentinel_twice"
 )
+
+// The ATS portal's pages (cmd/portal/web).
+const (
+	PortalLoginTitle      Key = "portal.login.title"
+	PortalSchoolsTitle    Key = "portal.schools.title"
+	PortalSchoolTitle     Key = "portal.school.title"
+	PortalCredentialTitle Key = "portal.credential.title"
+	PortalImportTitle     Key = "portal.import.title"
+	PortalAuditTitle      Key = "portal.audit.title"
+	PortalErrorTitle      Key = "portal.error.title"
+
+	PortalLoginWrong   Key = "portal.login.wrong"
+	PortalLoginLimited Key = "portal.login.limited"
+	PortalCSRF         Key = "portal.error.csrf"
+	PortalForbidden    Key = "portal.error.forbidden"
+	PortalNoSchool     Key = "portal.error.no_school"
+	PortalTooLarge     Key = "portal.error.too_large"
+	PortalInternal     Key = "portal.error.internal"
+
+	PortalRuleCode       Key = "portal.rule.code"
+	PortalRuleName       Key = "portal.rule.name"
+	PortalRuleATS        Key = "portal.rule.ats"
+	PortalRuleSentinel   Key = "portal.rule.sentinel"
+	PortalRulePupils     Key = "portal.rule.pupils" // {0} the largest count
+	PortalRuleColumns    Key = "portal.rule.columns"
+	PortalRuleDuplicate  Key = "portal.rule.duplicate"  // {0} code, {1} the earlier line
+	PortalRuleUnreadable Key = "portal.rule.unreadable" // {0} the reader's words, in English
+
+	PortalImportLine     Key = "portal.import.line" // {0} line, {1} what is wrong
+	PortalImportEmpty    Key = "portal.import.empty"
+	PortalImportOtherATS Key = "portal.import.other_ats" // {0} code, {1} its ATS, {2} the operator's
+	PortalImportTaken    Key = "portal.import.taken"     // {0} code
+	PortalImportDone     Key = "portal.import.done"      // {0} added, {1} updated
+)

@@ -2,28 +2,26 @@ package office
 
 import (
 	"context"
-	"fmt"
-	"strings"
-	"unicode"
 
 	"github.com/scuola/kiosk/kiosk/office/store"
+	"github.com/scuola/kiosk/privacy/access"
 )
 
 // AddAccount makes a staff account with an argon2id hash of its password
 // (`kiosk office user add`, and the demo's account). Errors are in
 // English: the command line says them.
-func AddAccount(ctx context.Context, st *store.Store, cost Argon2, actor, name string, role store.Role, password string) error {
-	if name == "" || len(name) > 60 || strings.ContainsFunc(name, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) {
-		return fmt.Errorf("account name %q: 1 to 60 printable characters, no spaces", name)
+func AddAccount(ctx context.Context, st *store.Store, cost access.Argon2, actor, name string, role store.Role, password string) error {
+	if err := access.CheckName(name); err != nil {
+		return err
 	}
 	if _, err := store.ParseRole(string(role)); err != nil {
 		return err
 	}
-	if err := CheckPassword(password); err != nil {
+	if err := access.CheckPassword(password); err != nil {
 		return err
 	}
-	if cost == (Argon2{}) {
-		cost = DefaultArgon2
+	if cost == (access.Argon2{}) {
+		cost = access.DefaultArgon2
 	}
 	phc, err := cost.Hash(password)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/kiosk/link"
 	"github.com/scuola/kiosk/kiosk/office/store"
+	"github.com/scuola/kiosk/privacy/access"
 	"github.com/scuola/kiosk/verify/calendar"
 )
 
@@ -47,7 +48,7 @@ func (iv *invitations) add(inv link.Invitation, expires, now time.Time) string {
 			delete(iv.byID, id)
 		}
 	}
-	id := token()
+	id := access.Token()
 	iv.byID[id] = shownInvitation{inv, expires}
 	return id
 }
@@ -128,7 +129,7 @@ func (s *Server) pairingCode(w http.ResponseWriter, rq *request) {
 		s.fail(w, rq, http.StatusConflict, lang.OfficeKiosksNoLink)
 		return
 	}
-	secret := token()
+	secret := access.Token()
 	expires := s.now().Add(PairingLife)
 	err := s.store.Update(rq.Context(), rq.ses.Account.Name, func(tx *store.Tx) error {
 		return tx.AddPairingCode(rq.Context(), secretHash(secret), expires, s.now())

@@ -23,20 +23,20 @@ var pairingImage = regexp.MustCompile(`src="(/kiosks/pairing/[^"]+\.png)"`)
 // pairingCode makes a pairing QR on the kiosks' page, as the head teacher
 // does, and reads it as the kiosk's camera would.
 func (b *client) pairingCode() link.Invitation {
-	b.t.Helper()
-	b.get("/kiosks")
-	status, _ := b.post("/kiosks/pair", url.Values{})
+	b.T.Helper()
+	b.Get("/kiosks")
+	status, _ := b.Post("/kiosks/pair", url.Values{})
 	if status != http.StatusSeeOther {
-		b.t.Fatalf("making a pairing code: %d", status)
+		b.T.Fatalf("making a pairing code: %d", status)
 	}
-	_, page := b.get("/kiosks?pairing=" + strings.TrimPrefix(b.lastLocation, "/kiosks?pairing="))
+	_, page := b.Get("/kiosks?pairing=" + strings.TrimPrefix(b.Location, "/kiosks?pairing="))
 	m := pairingImage.FindStringSubmatch(page)
 	if m == nil {
-		b.t.Fatalf("the kiosks' page shows no pairing QR:\n%s", page)
+		b.T.Fatalf("the kiosks' page shows no pairing QR:\n%s", page)
 	}
-	inv, err := link.ParseInvitation(b.readQR(m[1]))
+	inv, err := link.ParseInvitation(b.QR(m[1]))
 	if err != nil {
-		b.t.Fatal(err)
+		b.T.Fatal(err)
 	}
 	return inv
 }
@@ -75,12 +75,12 @@ func TestKiosksFollowTheOffice(t *testing.T) {
 	b.login("preside", headPassword)
 	id, _ := addClass(o, "3A", "primaria", 22)
 	addClass(o, "4B", "primaria", 20)
-	b.get("/cases")
+	b.Get("/cases")
 	for _, d := range []string{"2022-02-10", "2022-02-11", "2022-02-12", "2022-02-13", "2022-02-14"} {
-		b.post(fmt.Sprintf("/classes/%d/cases", id), url.Values{"day": {d}})
+		b.Post(fmt.Sprintf("/classes/%d/cases", id), url.Values{"day": {d}})
 	}
-	b.get("/delegations")
-	b.post("/delegations", url.Values{"name": {"Maria Rossi"}, "role": {"docente"}, "valid_until": {"2022-06-30"}})
+	b.Get("/delegations")
+	b.Post("/delegations", url.Values{"name": {"Maria Rossi"}, "role": {"docente"}, "valid_until": {"2022-06-30"}})
 
 	inv := b.pairingCode()
 	if inv.URL != o.ts.URL || inv.Fingerprint != link.Fingerprint(o.ts.Certificate().Raw) {
@@ -138,8 +138,8 @@ func TestKiosksFollowTheOffice(t *testing.T) {
 	}()
 	time.Sleep(100 * time.Millisecond)
 	start := time.Now()
-	b.get("/delegations")
-	b.post("/delegations/1/revoke", url.Values{})
+	b.Get("/delegations")
+	b.Post("/delegations/1/revoke", url.Values{})
 	var next *bundle.Bundle
 	select {
 	case raw := <-got:
@@ -166,7 +166,7 @@ func TestKiosksFollowTheOffice(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, page := b.get("/counts?day=2022-02-15")
+	_, page := b.Get("/counts?day=2022-02-15")
 	for _, want := range []string{
 		`<tr data-class="3A"><td><strong>3A</strong></td><td class="num">8 / 2</td><td class="num">12 / 1</td><td class="num admitted">20</td><td class="num refused">3</td></tr>`,
 		`<td class="num admitted"><strong>23</strong></td><td class="num refused"><strong>3</strong></td>`,
@@ -178,13 +178,13 @@ func TestKiosksFollowTheOffice(t *testing.T) {
 	}
 
 	// The list of kiosks, then an unpairing.
-	_, page = b.get("/kiosks")
+	_, page = b.Get("/kiosks")
 	wantIn(t, page, `data-kiosk="Ingresso A"`, `data-kiosk="Ingresso B"`, "1.2.4", "via Roma")
 	ks, _ := o.store.Kiosks(ctx)
 	if len(ks) != 2 || ks[0].Holds != next.Seq || ks[0].LastSeen.IsZero() {
 		t.Fatalf("kiosks: %+v", ks)
 	}
-	b.post(fmt.Sprintf("/kiosks/%d/unpair", ks[1].ID), url.Values{})
+	b.Post(fmt.Sprintf("/kiosks/%d/unpair", ks[1].ID), url.Values{})
 	if _, err := kb.Bundle(ctx, 0); !errors.Is(err, link.ErrUnknownKiosk) {
 		t.Fatalf("an unpaired kiosk's request: %v", err)
 	}
@@ -195,21 +195,21 @@ func TestKiosksFollowTheOffice(t *testing.T) {
 	if _, err := link.Pair(ctx, b.pairingCode(), "Ingresso B", "cortile", "1.2.5"); err != nil {
 		t.Fatalf("pairing a new kiosk under an unpaired one's name: %v", err)
 	}
-	_, page = b.get("/counts?day=2022-02-15")
+	_, page = b.Get("/counts?day=2022-02-15")
 	wantIn(t, page, `<td class="num admitted"><strong>23</strong></td>`)
-	_, page = b.get("/audit")
+	_, page = b.Get("/audit")
 	wantIn(t, page, "kiosk.pair", "kiosk.unpair", "kiosk.pairing_code")
 
 	// The secretary sees the counts, not the kiosks.
 	s := o.client(t)
 	s.login("segreteria", staffPassword)
-	if status, _ := s.get("/counts"); status != http.StatusOK {
+	if status, _ := s.Get("/counts"); status != http.StatusOK {
 		t.Fatalf("the secretary's counts page: %d", status)
 	}
-	if status, _ := s.get("/kiosks"); status != http.StatusForbidden {
+	if status, _ := s.Get("/kiosks"); status != http.StatusForbidden {
 		t.Fatalf("the secretary's kiosks page: %d", status)
 	}
-	if status, _ := s.post("/kiosks/pair", url.Values{}); status != http.StatusForbidden {
+	if status, _ := s.Post("/kiosks/pair", url.Values{}); status != http.StatusForbidden {
 		t.Fatalf("the secretary making a pairing code: %d", status)
 	}
 }
@@ -220,7 +220,7 @@ func TestPairingCodeExpires(t *testing.T) {
 	b := o.client(t)
 	b.login("preside", headPassword)
 	inv := b.pairingCode()
-	o.clock.add(PairingLife + time.Second)
+	o.clock.Add(PairingLife + time.Second)
 	if _, err := link.Pair(context.Background(), inv, "Ingresso A", "", "1"); !errors.Is(err, link.ErrBadSecret) {
 		t.Fatalf("an expired pairing code: %v", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/scuola/kiosk/kiosk/office/docs"
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/kiosk/school"
+	"github.com/scuola/kiosk/privacy/access"
 	"github.com/scuola/kiosk/verify/calendar"
 )
 
@@ -39,9 +40,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showLogin(w http.ResponseWriter, rq *request, status int, msg lang.Key) {
-	tok := token()
-	setCookie(w, loginCookie, tok, 3600)
-	p := page{Title: lang.OfficeLoginTitle, CSRF: tok}
+	p := page{Title: lang.OfficeLoginTitle, CSRF: loginForm.Issue(w)}
 	if msg != "" {
 		p.Errors = []string{rq.lang.Text(msg)}
 	}
@@ -51,37 +50,35 @@ func (s *Server) showLogin(w http.ResponseWriter, rq *request, status int, msg l
 
 func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 	rq := &request{Request: r, lang: requestLang(r)}
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	c, _ := r.Cookie(loginCookie)
-	if err := r.ParseForm(); err != nil || c == nil || !sameToken(r.PostFormValue("csrf"), c.Value) {
+	if !loginForm.Check(w, r) {
 		s.showLogin(w, rq, http.StatusForbidden, lang.OfficeCSRF)
 		return
 	}
 	tok, err := s.login(r.Context(), strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("password"), clientAddr(r))
 	switch {
-	case errors.Is(err, errLimited):
+	case errors.Is(err, access.ErrLimited):
 		s.showLogin(w, rq, http.StatusTooManyRequests, lang.OfficeLoginLimited)
 		return
-	case errors.Is(err, errBadLogin):
+	case errors.Is(err, access.ErrBadLogin):
 		s.showLogin(w, rq, http.StatusUnauthorized, lang.OfficeLoginWrong)
 		return
 	case err != nil:
 		s.internal(w, rq, err)
 		return
 	}
-	setCookie(w, loginCookie, "", -1)
-	setCookie(w, sessionCookie, tok, int(SessionLength.Seconds()))
+	loginForm.Done(w)
+	access.SetCookie(w, sessionCookie, tok, int(SessionLength.Seconds()))
 	http.Redirect(w, r, "/measures", http.StatusSeeOther)
 }
 
 func (s *Server) logout(w http.ResponseWriter, rq *request) {
 	if c, err := rq.Cookie(sessionCookie); err == nil {
-		if err := s.store.DeleteSession(rq.Context(), tokenHash(c.Value)); err != nil {
+		if err := s.store.DeleteSession(rq.Context(), access.TokenHash(c.Value)); err != nil {
 			s.internal(w, rq, err)
 			return
 		}
 	}
-	setCookie(w, sessionCookie, "", -1)
+	access.SetCookie(w, sessionCookie, "", -1)
 	http.Redirect(w, rq.Request, "/login", http.StatusSeeOther)
 }
 
@@ -92,12 +89,8 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	setCookie(w, langCookie, string(l), 365*24*3600)
-	back := r.URL.Query().Get("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.Contains(back, "\\") {
-		back = "/measures" // only a path of this site
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	access.SetCookie(w, langCookie, string(l), 365*24*3600)
+	http.Redirect(w, r, access.LocalPath(r.URL.Query().Get("back"), "/measures"), http.StatusSeeOther)
 }
 
 // ---- the school

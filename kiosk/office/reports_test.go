@@ -2,6 +2,7 @@ package office
 
 import (
 	"context"
+	"github.com/scuola/kiosk/testdata/formclient"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,7 +52,7 @@ func TestReportsPage(t *testing.T) {
 	staff.login("segreteria", staffPassword)
 
 	// No code yet: a report cannot be queued, and the page says why.
-	status, body := staff.post("/reports/profile", url.Values{"year": {"2021-22"}, "enrolled": {"0"}, "classes": {"0"}, "enrolled_6_19": {"0"}})
+	status, body := staff.Post("/reports/profile", url.Values{"year": {"2021-22"}, "enrolled": {"0"}, "classes": {"0"}, "enrolled_6_19": {"0"}})
 	if status != http.StatusBadRequest || !strings.Contains(body, htmlText("manca il codice meccanografico")) {
 		t.Errorf("no code: %d", status)
 	}
@@ -59,7 +60,7 @@ func TestReportsPage(t *testing.T) {
 
 	// 15 February 2022 is a Tuesday: no form, the next sentinel day, and
 	// a late report of Monday.
-	status, body = staff.get("/reports")
+	status, body = staff.Get("/reports")
 	if status != 200 || strings.Contains(body, `id="absences-form"`) {
 		t.Fatalf("on a Tuesday: %d, the form is shown", status)
 	}
@@ -69,7 +70,7 @@ func TestReportsPage(t *testing.T) {
 	if strings.Contains(body, `id="settings-form"`) {
 		t.Error("the secretary sees the portal's settings")
 	}
-	status, body = staff.get("/reports?day=2022-02-14")
+	status, body = staff.Get("/reports?day=2022-02-14")
 	if status != 200 || !strings.Contains(body, `id="absences-form"`) {
 		t.Fatalf("the late form: %d", status)
 	}
@@ -87,7 +88,7 @@ func TestReportsPage(t *testing.T) {
 		{url.Values{"date": {"2022-02-14"}, "enrolled": {"65"}, "absent": {"6"}, "class_absent_0": {"4"}, "class_absent_1": {"3"}, "class_absent_2": {"0"}}, "Assenti delle classi, sommati: non può superare 6"},
 		{url.Values{"date": {"2022-02-14"}, "enrolled": {"65"}, "absent": {"6"}, "class_absent_0": {"1"}, "class_illness_1": {"1"}}, "2B – Alunni assenti oggi: un numero intero"},
 	} {
-		status, body := staff.post("/reports/absences", tc.form)
+		status, body := staff.Post("/reports/absences", tc.form)
 		if status != http.StatusBadRequest || !strings.Contains(body, htmlText(tc.want)) {
 			t.Errorf("%v: %d, want 400 naming %q", tc.form, status, tc.want)
 		}
@@ -95,12 +96,12 @@ func TestReportsPage(t *testing.T) {
 	if items, _ := o.store.Reports(context.Background(), 10); len(items) != 0 {
 		t.Fatalf("a refused form queued %v", items)
 	}
-	status, _ = staff.post("/reports/absences", url.Values{"date": {"2022-02-14"}, "enrolled": {"65"}, "absent": {"6"},
+	status, _ = staff.Post("/reports/absences", url.Values{"date": {"2022-02-14"}, "enrolled": {"65"}, "absent": {"6"},
 		"absent_illness": {"2"}, "class_absent_0": {"4"}, "class_illness_0": {"2"}, "class_absent_1": {"0"}, "class_absent_2": {"1"}})
 	if status != http.StatusSeeOther {
 		t.Fatalf("queue: %d", status)
 	}
-	status, _ = staff.post("/reports/profile", url.Values{"year": {"2021-22"}, "enrolled": {"65"}, "classes": {"3"}, "enrolled_6_19": {"47"}})
+	status, _ = staff.Post("/reports/profile", url.Values{"year": {"2021-22"}, "enrolled": {"65"}, "classes": {"3"}, "enrolled_6_19": {"47"}})
 	if status != http.StatusSeeOther {
 		t.Fatalf("profile: %d", status)
 	}
@@ -115,57 +116,57 @@ func TestReportsPage(t *testing.T) {
 	if it := items[1]; it.Period != "2021-22" || it.Body != `{"enrolled":65,"classes":3,"enrolled_6_19":47}` {
 		t.Errorf("profile queued: %+v", it)
 	}
-	_, body = staff.get("/reports?done=report_queued")
+	_, body = staff.Get("/reports?done=report_queued")
 	wantIn(t, body, `data-period="2022-02-14" data-state="waiting"`, "non ancora inviato", "Rapporto salvato")
 	// With no portal set yet, a send leaves them waiting and says why.
 	if n, err := o.srv.outbox.SendDue(context.Background()); n != 0 || err != nil {
 		t.Fatalf("sending with no portal: %d %v", n, err)
 	}
-	_, body = staff.get("/reports")
+	_, body = staff.Get("/reports")
 	wantIn(t, body, "Nessuna risposta dal portale", htmlText("the portal's address or the school's credential is not set"), "Tentativi: 1")
 
 	// The settings: the head teacher's only, checked, the credential kept
 	// and never shown back, the change audited without it.
 	const token = "s3cr3t-token-of-the-plesso-0123456789abcdef"
 	settings := url.Values{"portal_url": {"https://ats.example/"}, "token": {token}, "sentinel_1": {"1"}, "sentinel_2": {"4"}}
-	if status, _ := staff.post("/reports/settings", settings); status != http.StatusForbidden {
+	if status, _ := staff.Post("/reports/settings", settings); status != http.StatusForbidden {
 		t.Errorf("the secretary changed the settings: %d", status)
 	}
 	head := o.client(t)
 	head.login("preside", headPassword)
-	head.get("/reports")
+	head.Get("/reports")
 	for field, bad := range map[string]string{"portal_url": "http://192.0.2.7/", "sentinel_2": "1", "token": "two words"} {
-		form := cloneValues(settings)
+		form := formclient.Clone(settings)
 		form.Set(field, bad)
-		if status, body := head.post("/reports/settings", form); status != http.StatusBadRequest || !strings.Contains(body, `name="`+field+`"`) {
+		if status, body := head.Post("/reports/settings", form); status != http.StatusBadRequest || !strings.Contains(body, `name="`+field+`"`) {
 			t.Errorf("%s=%q: %d", field, bad, status)
 		}
 	}
-	if status, _ := head.post("/reports/settings", url.Values{"csrf": {"forged"}, "portal_url": {"https://evil.example/"}}); status != http.StatusForbidden {
+	if status, _ := head.Post("/reports/settings", url.Values{"csrf": {"forged"}, "portal_url": {"https://evil.example/"}}); status != http.StatusForbidden {
 		t.Errorf("a forged form: %d", status)
 	}
 	settings.Set("sentinel_2", "5")
-	if status, _ := head.post("/reports/settings", settings); status != http.StatusSeeOther {
+	if status, _ := head.Post("/reports/settings", settings); status != http.StatusSeeOther {
 		t.Fatalf("settings: %d", status)
 	}
 	settings.Set("token", "") // kept
-	if status, _ := head.post("/reports/settings", settings); status != http.StatusSeeOther {
+	if status, _ := head.Post("/reports/settings", settings); status != http.StatusSeeOther {
 		t.Fatalf("settings again: %d", status)
 	}
 	rs, err := o.store.ReportSettings(context.Background())
 	if err != nil || rs.PortalURL != "https://ats.example/" || rs.Token != token || len(rs.SentinelDays) != 2 || rs.SentinelDays[1] != 5 {
 		t.Errorf("settings stored: %+v %v", rs, err)
 	}
-	_, body = head.get("/reports")
+	_, body = head.Get("/reports")
 	if strings.Contains(body, token) || !strings.Contains(body, "…cdef") {
 		t.Error("the credential is shown back, or not hinted")
 	}
-	_, audit := head.get("/audit")
+	_, audit := head.Get("/audit")
 	if strings.Contains(audit, token) || !strings.Contains(audit, "report.portal") || !strings.Contains(audit, "report.queue") {
 		t.Error("the audit misses a change, or shows the credential")
 	}
 	// Friday is a sentinel day now: not Tuesday still.
-	if _, body := staff.get("/reports"); !strings.Contains(body, htmlText("il prossimo è venerdì 18/02/2022")) {
+	if _, body := staff.Get("/reports"); !strings.Contains(body, htmlText("il prossimo è venerdì 18/02/2022")) {
 		t.Error("the changed sentinel days are not the page's")
 	}
 }

@@ -17,7 +17,6 @@ package office
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -30,10 +29,12 @@ import (
 
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/lang"
+	"github.com/scuola/kiosk/kiosk/lang/pages"
 	"github.com/scuola/kiosk/kiosk/link"
 	"github.com/scuola/kiosk/kiosk/office/outbox"
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/kiosk/school"
+	"github.com/scuola/kiosk/privacy/access"
 	"github.com/scuola/kiosk/verify/calendar"
 )
 
@@ -46,8 +47,8 @@ var staticFiles embed.FS
 // Config is what a Server needs.
 type Config struct {
 	Store *store.Store
-	// Argon2 is the cost of new password hashes (DefaultArgon2 when zero).
-	Argon2 Argon2
+	// Argon2 is the cost of new password hashes (access.DefaultArgon2 when zero).
+	Argon2 access.Argon2
 	Logger *slog.Logger
 	// Now is the clock (time.Now when nil): tests pick the day.
 	Now func() time.Time
@@ -57,43 +58,40 @@ type Config struct {
 
 // Server serves the office's pages.
 type Server struct {
-	store     *store.Store
-	log       *slog.Logger
-	now       func() time.Time
-	pages     map[string]*template.Template
-	limits    *limiter
-	addrLimit *limiter
-	dummyHash string
-	mux       *http.ServeMux
-	link      Link
-	kiosks    *Kiosks
-	invites   invitations
-	outbox    *outbox.Outbox // the reports to the ATS, sent by SendReports
+	store   *store.Store
+	log     *slog.Logger
+	now     func() time.Time
+	pages   map[string]*template.Template
+	logins  *access.Logins
+	mux     *http.ServeMux
+	link    Link
+	kiosks  *Kiosks
+	invites invitations
+	outbox  *outbox.Outbox // the reports to the ATS, sent by SendReports
 }
 
 // New prepares a server over an open store, and makes the school's badge
 // signing key if it has none yet. The kiosks' bundle is signed again at
 // every change until ctx ends.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now,
-		limits: newLimiter(maxFailsPerAccount, failWindow), addrLimit: newLimiter(maxFailsPerAddress, failWindow), link: cfg.Link}
+	s := &Server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, link: cfg.Link}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if cfg.Argon2 == (Argon2{}) {
-		cfg.Argon2 = DefaultArgon2
+	if cfg.Argon2 == (access.Argon2{}) {
+		cfg.Argon2 = access.DefaultArgon2
 	}
 	var err error
-	if s.dummyHash, err = cfg.Argon2.Hash(token()); err != nil {
+	if s.logins, err = access.NewLogins(cfg.Argon2); err != nil {
 		return nil, err
 	}
 	if err := EnsureSigner(ctx, s.store, s.now()); err != nil {
 		return nil, err
 	}
-	if s.pages, err = parsePages(); err != nil {
+	if s.pages, err = pages.Parse(templateFiles, funcs); err != nil {
 		return nil, err
 	}
 	informativa := ""
@@ -114,14 +112,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 // framing, no sniffing, no caching of pages that show staff data, and a
 // policy allowing only this site's stylesheet and images.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Strict-Transport-Security", "max-age=31536000")
-	if !strings.HasPrefix(r.URL.Path, "/static/") {
-		h.Set("Cache-Control", "no-store")
-	}
+	access.PageHeaders(w, r)
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -292,37 +283,9 @@ func noticeText(l lang.Lang, what string) string {
 	return ""
 }
 
-// parsePages parses each page over the layout.
-func parsePages() (map[string]*template.Template, error) {
-	names, err := fs.Glob(templateFiles, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	pages := map[string]*template.Template{}
-	for _, n := range names {
-		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" {
-			continue
-		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", name, err)
-		}
-		pages[name] = t
-	}
-	if len(pages) == 0 {
-		return nil, errors.New("no page templates embedded")
-	}
-	return pages, nil
-}
-
-// funcs are the templates' helpers: words from kiosk/lang, days as the
-// office reads them.
+// funcs are the templates' helpers besides the words (kiosk/lang/pages):
+// days as the office reads them.
 var funcs = template.FuncMap{
-	"t": func(l lang.Lang, k any) string { return l.Text(lang.Key(fmt.Sprint(k))) },
-	"tf": func(l lang.Lang, k string, args ...any) string {
-		return format(l.Text(lang.Key(k)), args...)
-	},
 	"day":  func(d calendar.Day) string { return d.Italian() },
 	"iso":  func(d calendar.Day) string { return d.String() },
 	"when": func(t time.Time) string { return t.In(calendar.Rome).Format("02/01/2006 15:04") },

@@ -6,52 +6,34 @@ import (
 	"crypto/tls"
 	"encoding/pem"
 	"fmt"
-	"image/png"
 	"io"
 	"io/fs"
-	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/scuola/kiosk/kiosk/badge"
 	"github.com/scuola/kiosk/kiosk/lang"
 	"github.com/scuola/kiosk/kiosk/link"
 	"github.com/scuola/kiosk/kiosk/office/store"
 	"github.com/scuola/kiosk/kiosk/school"
+	"github.com/scuola/kiosk/privacy/access"
+	"github.com/scuola/kiosk/testdata/formclient"
 	"github.com/scuola/kiosk/verify/calendar"
 )
 
 // cheap is a low argon2 cost, so that the tests' many logins are quick;
 // the hash and its check are the same code as with the default cost.
-var cheap = Argon2{MemoryKiB: 64, Time: 1, Threads: 1}
+var cheap = access.Argon2{MemoryKiB: 64, Time: 1, Threads: 1}
 
 const (
 	headPassword  = "preside-password-1"
 	staffPassword = "segreteria-password-1"
 )
-
-// clock is a test's settable time.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // office is a test office over HTTPS, on 15 February 2022, with a head
 // teacher ("preside") and a secretary ("segreteria").
@@ -59,7 +41,7 @@ type office struct {
 	srv   *Server
 	store *store.Store
 	ts    *httptest.Server
-	clock *clock
+	clock *formclient.Clock
 }
 
 func newOffice(t *testing.T) *office {
@@ -79,7 +61,7 @@ func newOffice(t *testing.T) *office {
 			t.Fatal(err)
 		}
 	}
-	clk := &clock{t: time.Date(2022, 2, 15, 10, 0, 0, 0, calendar.Rome)}
+	clk := formclient.NewClock(time.Date(2022, 2, 15, 10, 0, 0, 0, calendar.Rome))
 	// Served as kiosk office serves it: TLS that asks for the kiosks'
 	// client certificates, the pairing QR giving this address and pin.
 	var srv *Server
@@ -89,7 +71,7 @@ func newOffice(t *testing.T) *office {
 	t.Cleanup(ts.Close)
 	ctx, cancel := context.WithCancel(ctx)
 	t.Cleanup(cancel)
-	srv, err = New(ctx, Config{Store: st, Argon2: cheap, Now: clk.now,
+	srv, err = New(ctx, Config{Store: st, Argon2: cheap, Now: clk.Now,
 		Link: Link{URL: ts.URL, Fingerprint: link.Fingerprint(ts.Certificate().Raw)}})
 	if err != nil {
 		t.Fatal(err)
@@ -97,99 +79,20 @@ func newOffice(t *testing.T) *office {
 	return &office{srv: srv, store: st, ts: ts, clock: clk}
 }
 
-// client is one person's browser: its cookies and the CSRF token of the
-// last page it read.
-type client struct {
-	t    *testing.T
-	o    *office
-	c    *http.Client
-	csrf string
-	// lastLocation is where the last answer redirected to.
-	lastLocation string
-}
+// client is one person's browser at the office.
+type client struct{ *formclient.Client }
 
-func (o *office) client(t *testing.T) *client {
-	jar, _ := cookiejar.New(nil)
-	c := o.ts.Client()
-	c.Jar = jar
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &client{t: t, o: o, c: c}
-}
-
-var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-func (b *client) do(req *http.Request) (int, string) {
-	b.t.Helper()
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	b.lastLocation = resp.Header.Get("Location")
-	if m := csrfField.FindSubmatch(body); m != nil {
-		b.csrf = string(m[1])
-	}
-	return resp.StatusCode, string(body)
-}
-
-func (b *client) get(path string) (int, string) {
-	req, _ := http.NewRequest(http.MethodGet, b.o.ts.URL+path, nil)
-	return b.do(req)
-}
-
-// post sends a form with the page's CSRF token, unless the form sets its
-// own.
-func (b *client) post(path string, form url.Values) (int, string) {
-	if _, ok := form["csrf"]; !ok {
-		form = cloneValues(form)
-		form.Set("csrf", b.csrf)
-	}
-	req, _ := http.NewRequest(http.MethodPost, b.o.ts.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := url.Values{}
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
-}
+func (o *office) client(t *testing.T) *client { return &client{formclient.New(t, o.ts)} }
 
 // login signs in and reads a page, so that the CSRF token is the session's.
 func (b *client) login(name, password string) int {
-	b.t.Helper()
-	b.get("/login")
-	status, _ := b.post("/login", url.Values{"name": {name}, "password": {password}})
+	b.T.Helper()
+	b.Get("/login")
+	status, _ := b.Post("/login", url.Values{"name": {name}, "password": {password}})
 	if status == http.StatusSeeOther {
-		b.get("/measures")
+		b.Get("/measures")
 	}
 	return status
-}
-
-// readQR reads the QR of a PNG the office serves.
-func (b *client) readQR(path string) string {
-	b.t.Helper()
-	resp, err := b.c.Get(b.o.ts.URL + path)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	img, err := png.Decode(resp.Body)
-	resp.Body.Close()
-	if err != nil || resp.Header.Get("Content-Type") != "image/png" {
-		b.t.Fatalf("%s: %v %s", path, err, resp.Header.Get("Content-Type"))
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
-	if err != nil {
-		b.t.Fatalf("reading the QR of %s: %v", path, err)
-	}
-	return res.GetText()
 }
 
 func wantIn(t *testing.T, body string, texts ...string) {
@@ -211,32 +114,32 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 	b := o.client(t)
 
 	// No session: every page sends to the login.
-	if status, _ := b.get("/classes"); status != http.StatusSeeOther {
+	if status, _ := b.Get("/classes"); status != http.StatusSeeOther {
 		t.Fatalf("no session: %d", status)
 	}
 	// The login form's own token is checked.
-	b.get("/login")
-	if status, body := b.post("/login", url.Values{"name": {"preside"}, "password": {headPassword}, "csrf": {"forged"}}); status != http.StatusForbidden ||
+	b.Get("/login")
+	if status, body := b.Post("/login", url.Values{"name": {"preside"}, "password": {headPassword}, "csrf": {"forged"}}); status != http.StatusForbidden ||
 		!strings.Contains(body, htmlText(lang.IT.Text(lang.OfficeCSRF))) {
 		t.Fatalf("login with a forged token: %d", status)
 	}
-	b.get("/login")
-	if status, body := b.post("/login", url.Values{"name": {"preside"}, "password": {"wrong-password"}}); status != http.StatusUnauthorized ||
+	b.Get("/login")
+	if status, body := b.Post("/login", url.Values{"name": {"preside"}, "password": {"wrong-password"}}); status != http.StatusUnauthorized ||
 		!strings.Contains(body, lang.IT.Text(lang.OfficeLoginWrong)) {
 		t.Fatalf("wrong password: %d", status)
 	}
-	if status, body := b.post("/login", url.Values{"name": {"nessuno"}, "password": {headPassword}}); status != http.StatusUnauthorized ||
+	if status, body := b.Post("/login", url.Values{"name": {"nessuno"}, "password": {headPassword}}); status != http.StatusUnauthorized ||
 		!strings.Contains(body, lang.IT.Text(lang.OfficeLoginWrong)) {
 		t.Fatalf("unknown account: %d", status)
 	}
 
 	// The session cookie: Secure, HttpOnly, SameSite=Strict, a random token
 	// the database keeps only hashed.
-	b.get("/login")
-	form := url.Values{"name": {"preside"}, "password": {headPassword}, "csrf": {b.csrf}}
+	b.Get("/login")
+	form := url.Values{"name": {"preside"}, "password": {headPassword}, "csrf": {b.CSRF}}
 	req, _ := http.NewRequest(http.MethodPost, o.ts.URL+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := b.c.Do(req)
+	resp, err := b.C.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,14 +153,14 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || session == nil || !session.Secure || !session.HttpOnly || session.SameSite != http.SameSiteStrictMode || len(session.Value) < 40 {
 		t.Fatalf("login: %d, cookie %+v", resp.StatusCode, session)
 	}
-	if _, err := o.store.Session(context.Background(), []byte(session.Value), o.clock.now()); err == nil {
+	if _, err := o.store.Session(context.Background(), []byte(session.Value), o.clock.Now()); err == nil {
 		t.Fatal("the database finds a session by its raw token: it must keep only the hash")
 	}
 
 	// A POST without the session's CSRF token changes nothing.
-	b.get("/classes")
-	for _, tok := range []string{"", "x" + b.csrf} {
-		status, _ := b.post("/classes", url.Values{"name": {"1A"}, "level": {"primaria"}, "enrolled": {"20"}, "csrf": {tok}})
+	b.Get("/classes")
+	for _, tok := range []string{"", "x" + b.CSRF} {
+		status, _ := b.Post("/classes", url.Values{"name": {"1A"}, "level": {"primaria"}, "enrolled": {"20"}, "csrf": {tok}})
 		if status != http.StatusForbidden {
 			t.Errorf("POST with csrf %q: %d, want 403", tok, status)
 		}
@@ -265,20 +168,20 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 	if cs, _ := o.store.Classes(context.Background()); len(cs) != 0 {
 		t.Fatalf("a POST without the CSRF token added %+v", cs)
 	}
-	if status, _ := b.post("/classes", url.Values{"name": {"1A"}, "level": {"primaria"}, "enrolled": {"20"}}); status != http.StatusSeeOther {
+	if status, _ := b.Post("/classes", url.Values{"name": {"1A"}, "level": {"primaria"}, "enrolled": {"20"}}); status != http.StatusSeeOther {
 		t.Fatalf("POST with the token: %d", status)
 	}
 
 	// The session ends with the logout, and with time.
-	if status, _ := b.post("/logout", url.Values{}); status != http.StatusSeeOther {
+	if status, _ := b.Post("/logout", url.Values{}); status != http.StatusSeeOther {
 		t.Fatalf("logout: %d", status)
 	}
-	if status, _ := b.get("/classes"); status != http.StatusSeeOther {
+	if status, _ := b.Get("/classes"); status != http.StatusSeeOther {
 		t.Fatalf("after logout: %d", status)
 	}
 	b.login("preside", headPassword)
-	o.clock.add(SessionLength + time.Minute)
-	if status, _ := b.get("/classes"); status != http.StatusSeeOther {
+	o.clock.Add(SessionLength + time.Minute)
+	if status, _ := b.Get("/classes"); status != http.StatusSeeOther {
 		t.Fatalf("after the session's end: %d", status)
 	}
 }
@@ -286,32 +189,32 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 func TestLoginRateLimit(t *testing.T) {
 	o := newOffice(t)
 	b := o.client(t)
-	for i := 0; i < maxFailsPerAccount; i++ {
+	for i := 0; i < access.MaxFailsPerAccount; i++ {
 		if status := b.login("preside", "wrong-password"); status != http.StatusUnauthorized {
 			t.Fatalf("attempt %d: %d", i+1, status)
 		}
 	}
 	// The account is locked, even with its right password...
 	if status := b.login("preside", headPassword); status != http.StatusTooManyRequests {
-		t.Fatalf("after %d failures: %d, want 429", maxFailsPerAccount, status)
+		t.Fatalf("after %d failures: %d, want 429", access.MaxFailsPerAccount, status)
 	}
 	// ...but not the others...
 	if status := b.login("segreteria", staffPassword); status != http.StatusSeeOther {
 		t.Fatalf("another account: %d", status)
 	}
 	// ...until the window has passed.
-	o.clock.add(failWindow)
+	o.clock.Add(access.FailWindow)
 	if status := b.login("preside", headPassword); status != http.StatusSeeOther {
 		t.Fatalf("after the window: %d", status)
 	}
 
 	// One address trying many names is stopped too, for every name.
-	for i := 0; i < maxFailsPerAddress; i++ {
+	for i := 0; i < access.MaxFailsPerAddress; i++ {
 		b.login(fmt.Sprintf("nome%d", i), "wrong-password")
 	}
 	status := b.login("segreteria", staffPassword)
 	if status != http.StatusTooManyRequests {
-		t.Fatalf("after %d failures from one address: %d, want 429", maxFailsPerAddress, status)
+		t.Fatalf("after %d failures from one address: %d, want 429", access.MaxFailsPerAddress, status)
 	}
 }
 
@@ -324,17 +227,17 @@ func TestSegreteriaOnDirigentePages(t *testing.T) {
 		t.Fatal("login")
 	}
 	for _, path := range []string{"/classes", "/cases", "/measures", "/rules", "/school", "/classes/import"} {
-		if status, _ := b.get(path); status != http.StatusOK {
+		if status, _ := b.Get(path); status != http.StatusOK {
 			t.Errorf("GET %s: %d", path, status)
 		}
 	}
 	for _, path := range []string{"/delegations", "/audit", "/school/certificate.pem", "/delegations/1/badge.png"} {
-		if status, body := b.get(path); status != http.StatusForbidden || !strings.Contains(body, lang.IT.Text(lang.OfficeForbidden)) {
+		if status, body := b.Get(path); status != http.StatusForbidden || !strings.Contains(body, lang.IT.Text(lang.OfficeForbidden)) {
 			t.Errorf("GET %s: %d, want 403", path, status)
 		}
 	}
 	for _, path := range []string{"/delegations", "/delegations/1/revoke", "/school", "/rules", "/classes/1/verify-until"} {
-		if status, _ := b.post(path, url.Values{"name": {"x"}}); status != http.StatusForbidden {
+		if status, _ := b.Post(path, url.Values{"name": {"x"}}); status != http.StatusForbidden {
 			t.Errorf("POST %s: %d, want 403", path, status)
 		}
 	}
@@ -345,16 +248,7 @@ func TestSegreteriaOnDirigentePages(t *testing.T) {
 
 // postFile sends a CSV file as the import form does.
 func (b *client) postFile(path string, data []byte, action string) (int, string) {
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	w.WriteField("csrf", b.csrf)
-	w.WriteField("action", action)
-	fw, _ := w.CreateFormFile("file", "classi.csv")
-	fw.Write(data)
-	w.Close()
-	req, _ := http.NewRequest(http.MethodPost, b.o.ts.URL+path, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return b.do(req)
+	return b.PostFile(path, url.Values{"action": {action}}, "file", "classi.csv", data)
 }
 
 func TestCSVImport(t *testing.T) {
@@ -411,7 +305,7 @@ func TestCSVImport(t *testing.T) {
 	if cs, _ := o.store.Classes(ctx); len(cs) != 1 {
 		t.Fatal("the preview imported")
 	}
-	if status, _ := b.post("/classes/import", url.Values{"csv": {good}, "action": {"confirm"}}); status != http.StatusSeeOther {
+	if status, _ := b.Post("/classes/import", url.Values{"csv": {good}, "action": {"confirm"}}); status != http.StatusSeeOther {
 		t.Fatalf("confirm: %d", status)
 	}
 	cs, _ := o.store.Classes(ctx)
@@ -445,10 +339,10 @@ func TestFormsNameTheBadField(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	b.get("/classes")
+	b.Get("/classes")
 	class := url.Values{"name": {"1A"}, "level": {"primaria"}, "enrolled": {"20"}}
 	with := func(base url.Values, kv ...string) url.Values {
-		v := cloneValues(base)
+		v := formclient.Clone(base)
 		for i := 0; i < len(kv); i += 2 {
 			v.Set(kv[i], kv[i+1])
 		}
@@ -493,12 +387,12 @@ func TestFormsNameTheBadField(t *testing.T) {
 		{"/rules", with(rules, "infanzia.strict", "autosorveglianza"), "Infanzia – Misura più rigida: verifica quotidiana o sospensione"},
 		{"/rules", with(rules, "secondaria2.strict", "daily_verification", "secondaria2.strict_from", "0"), "Secondaria di II grado – Misura rigida da (casi): un numero intero da 1 a 50"},
 	} {
-		status, body := b.post(tc.path, tc.form)
+		status, body := b.Post(tc.path, tc.form)
 		if status != http.StatusBadRequest || !strings.Contains(body, tc.want) || !strings.Contains(body, `aria-invalid="true"`) {
 			t.Errorf("POST %s %v: %d, want 400 and %q", tc.path, tc.form, status, tc.want)
 		}
 	}
-	status, body := b.get("/measures?day=31-02-2022")
+	status, body := b.Get("/measures?day=31-02-2022")
 	if status != http.StatusBadRequest || !strings.Contains(body, "Giorno: una data") {
 		t.Errorf("measures on a bad day: %d", status)
 	}
@@ -511,11 +405,11 @@ func TestFormsNameTheBadField(t *testing.T) {
 		t.Fatalf("a refused form changed something: %+v %+v %+v %+v", cs, ds, rs, sc)
 	}
 	// And the good values pass, in English as well.
-	if status, _ := b.post("/rules", rules); status != http.StatusSeeOther {
+	if status, _ := b.Post("/rules", rules); status != http.StatusSeeOther {
 		t.Errorf("a good rule set: %d", status)
 	}
-	b.get("/lang/en?back=/classes")
-	status, body = b.post("/classes", with(class, "enrolled", "venti"))
+	b.Get("/lang/en?back=/classes")
+	status, body = b.Post("/classes", with(class, "enrolled", "venti"))
 	if status != http.StatusBadRequest || !strings.Contains(body, "Enrolled: a whole number from 0 to 100") || !strings.Contains(body, `lang="en"`) {
 		t.Errorf("in English: %d", status)
 	}
@@ -529,25 +423,25 @@ func TestMeasuresAndDelegations(t *testing.T) {
 	b := o.client(t)
 	b.login("preside", headPassword)
 	id, _ := addClass(o, "3A", "primaria", 22)
-	b.get("/cases")
+	b.Get("/cases")
 	for _, d := range []string{"2022-02-07", "2022-02-08", "2022-02-10", "2022-02-12", "2022-02-14"} {
-		if status, _ := b.post(fmt.Sprintf("/classes/%d/cases", id), url.Values{"day": {d}}); status != http.StatusSeeOther {
+		if status, _ := b.Post(fmt.Sprintf("/classes/%d/cases", id), url.Values{"day": {d}}); status != http.StatusSeeOther {
 			t.Fatalf("case %s: %d", d, status)
 		}
 	}
-	_, body := b.get("/measures")
+	_, body := b.Get("/measures")
 	wantIn(t, body, `data-measure="daily_verification"`, "19/02/2022", "DL 5/2022 art. 6")
-	_, body = b.get("/measures?day=2022-02-21")
+	_, body = b.Get("/measures?day=2022-02-21")
 	wantIn(t, body, `data-measure="autosorveglianza"`, "24/02/2022")
 
-	if status, _ := b.post(fmt.Sprintf("/classes/%d/verify-until", id), url.Values{"until": {"2022-02-17"}, "back": {"2022-02-15"}}); status != http.StatusSeeOther {
+	if status, _ := b.Post(fmt.Sprintf("/classes/%d/verify-until", id), url.Values{"until": {"2022-02-17"}, "back": {"2022-02-15"}}); status != http.StatusSeeOther {
 		t.Fatalf("verify_until: %d", status)
 	}
-	_, body = b.get("/measures?day=2022-02-15")
+	_, body = b.Get("/measures?day=2022-02-15")
 	wantIn(t, body, "17/02/2022", "decisa dal dirigente")
 
-	b.get("/delegations")
-	if status, _ := b.post("/delegations", url.Values{"name": {"Maria Rossi"}, "role": {"collaboratrice scolastica"}, "valid_until": {"2022-06-30"}}); status != http.StatusSeeOther {
+	b.Get("/delegations")
+	if status, _ := b.Post("/delegations", url.Values{"name": {"Maria Rossi"}, "role": {"collaboratrice scolastica"}, "valid_until": {"2022-06-30"}}); status != http.StatusSeeOther {
 		t.Fatalf("delegation: %d", status)
 	}
 	sc, _ := o.store.School(context.Background())
@@ -556,18 +450,18 @@ func TestMeasuresAndDelegations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := checker.Check(b.readQR("/delegations/1/badge.png"), calendar.Date(2022, 2, 15))
+	got, err := checker.Check(b.QR("/delegations/1/badge.png"), calendar.Date(2022, 2, 15))
 	if err != nil || got.Name != "Maria Rossi" || got.DelegationID != "D0001" || got.ValidUntil != calendar.Date(2022, 6, 30) {
 		t.Fatalf("badge: %+v %v", got, err)
 	}
 
-	if status, _ := b.post("/delegations/1/revoke", url.Values{}); status != http.StatusSeeOther {
+	if status, _ := b.Post("/delegations/1/revoke", url.Values{}); status != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", status)
 	}
-	if status, _ := b.get("/delegations/1/badge.png"); status != http.StatusConflict {
+	if status, _ := b.Get("/delegations/1/badge.png"); status != http.StatusConflict {
 		t.Fatalf("badge of a revoked delegation: %d", status)
 	}
-	_, body = b.get("/audit")
+	_, body = b.Get("/audit")
 	wantIn(t, body, "delegation.revoke", "delegation.add", "verify_until.set", "case.add", "preside")
 	if strings.Contains(body, "BEGIN") {
 		t.Fatal("the audit shows key material")
@@ -581,11 +475,11 @@ func TestSchoolDocuments(t *testing.T) {
 	o := newOffice(t)
 	b := o.client(t)
 	b.login("preside", headPassword)
-	b.get("/school")
-	if status, _ := b.post("/school", url.Values{"code": {"miee8ab01x"}, "name": {"Scuola primaria «Gianni Rodari»"}}); status != http.StatusSeeOther {
+	b.Get("/school")
+	if status, _ := b.Post("/school", url.Values{"code": {"miee8ab01x"}, "name": {"Scuola primaria «Gianni Rodari»"}}); status != http.StatusSeeOther {
 		t.Fatalf("school: %d", status)
 	}
-	status, body := b.get("/school/informativa.pdf")
+	status, body := b.Get("/school/informativa.pdf")
 	if status != http.StatusConflict {
 		t.Fatalf("notice of an incomplete school: %d", status)
 	}
@@ -597,22 +491,22 @@ func TestSchoolDocuments(t *testing.T) {
 		"city": {"Milano"}, "email": {"miic8ab00x@istruzione.it"}, "head_teacher": {"Prof.ssa Lucia Ferrè"},
 		"dpo_name": {"Studio Privacy Scuole S.r.l."}, "dpo_email": {"dpo@privacyscuole.it"},
 		"informativa_url": {"https://www.scuola.example/privacy"}}
-	b.get("/school")
-	if status, _ := b.post("/school", details); status != http.StatusSeeOther {
+	b.Get("/school")
+	if status, _ := b.Post("/school", details); status != http.StatusSeeOther {
 		t.Fatalf("school: %d", status)
 	}
-	_, body = b.get("/school")
+	_, body = b.Get("/school")
 	for _, v := range details {
 		wantIn(t, htmlText(body), v[0])
 	}
 	for _, path := range []string{"/school/informativa.pdf", "/delegations/1/allegato-a.pdf"} {
 		if path == "/delegations/1/allegato-a.pdf" {
-			b.get("/delegations")
-			if status, _ := b.post("/delegations", url.Values{"name": {"Maria Rossi"}, "role": {"collaboratrice scolastica"}, "valid_until": {"2022-06-30"}}); status != http.StatusSeeOther {
+			b.Get("/delegations")
+			if status, _ := b.Post("/delegations", url.Values{"name": {"Maria Rossi"}, "role": {"collaboratrice scolastica"}, "valid_until": {"2022-06-30"}}); status != http.StatusSeeOther {
 				t.Fatalf("delegation: %d", status)
 			}
 		}
-		resp, err := b.c.Get(o.ts.URL + path)
+		resp, err := b.C.Get(o.ts.URL + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -633,7 +527,7 @@ func TestSchoolDocuments(t *testing.T) {
 		t.Fatalf("public notice: %d", resp.StatusCode)
 	}
 	wantIn(t, htmlText(string(page)), "Istituto Comprensivo «Niccolò Tommaseo»", "dpo@privacyscuole.it", "Prof.ssa Lucia Ferrè")
-	_, body = b.get("/audit")
+	_, body = b.Get("/audit")
 	wantIn(t, htmlText(body), "dpo@privacyscuole.it")
 }
 

@@ -9,13 +9,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// Walk is a person at a site's pages in a real Chromium: what the
-// office's walks (kiosk/office, and with the ATS's portal, cmd/kiosk) do
-// at every page, written once.
+// Walk is a person at a site's pages in a real Chromium (Start's tab).
 type Walk struct {
-	T     *testing.T
+	T     testing.TB
 	Ctx   context.Context
-	Base  string // the site's address, which Open's paths follow
+	Base  string // the site's URL, with no path
 	Shots *Shots
 }
 
@@ -75,7 +73,7 @@ func (w *Walk) Says(texts ...string) string {
 	return shown
 }
 
-// Location is the address of the page shown.
+// Location is the page's address.
 func (w *Walk) Location() string {
 	loc, _ := chromedp.Run(w.Ctx, chromedp.Location())
 	return loc

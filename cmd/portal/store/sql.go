@@ -172,16 +172,42 @@ func (s *db) ImportSchools(ctx context.Context, schools []School, tokenHashes []
 	return added, err
 }
 
-func (s *db) School(ctx context.Context, code string) (School, error) {
-	sc := School{Code: code}
-	var hash sql.NullString
-	err := s.sql.QueryRowContext(ctx, `SELECT name, ats, sentinel, pupils_6_19, revoked, token_hash FROM schools WHERE code = $1`, code).
-		Scan(&sc.Name, &sc.ATS, &sc.Sentinel, &sc.Pupils619, &sc.Revoked, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return sc, fmt.Errorf("school %s: %w", code, ErrNotFound)
-	}
-	sc.HasToken = hash.Valid
+// schoolColumns are what scanSchool reads, in its order.
+const schoolColumns = `code, name, ats, sentinel, pupils_6_19, revoked, token_hash IS NOT NULL`
+
+func scanSchool(row interface{ Scan(...any) error }) (School, error) {
+	var sc School
+	err := row.Scan(&sc.Code, &sc.Name, &sc.ATS, &sc.Sentinel, &sc.Pupils619, &sc.Revoked, &sc.HasToken)
 	return sc, err
+}
+
+func (s *db) School(ctx context.Context, code string) (School, error) {
+	sc, err := scanSchool(s.sql.QueryRowContext(ctx, `SELECT `+schoolColumns+` FROM schools WHERE code = $1`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return School{Code: code}, fmt.Errorf("school %s: %w", code, ErrNotFound)
+	}
+	return sc, err
+}
+
+func (s *db) Schools(ctx context.Context, ats string) ([]School, error) {
+	rows, err := s.sql.QueryContext(ctx, `SELECT `+schoolColumns+` FROM schools WHERE $1 = '' OR ats = $1 ORDER BY code`, ats)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []School
+	for rows.Next() {
+		sc, err := scanSchool(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, sc)
+	}
+	return list, rows.Err()
+}
+
+func (s *db) SetSchoolDetails(ctx context.Context, code string, sentinel bool, pupils619 int) error {
+	return s.updateSchool(ctx, `UPDATE schools SET sentinel = $1, pupils_6_19 = $2 WHERE code = $3`, sentinel, pupils619, code)
 }
 
 func (s *db) SetToken(ctx context.Context, code, tokenHash string) error {
@@ -380,4 +406,31 @@ var migrations = []string{
 		PRIMARY KEY (school, day, pos),
 		FOREIGN KEY (school, day) REFERENCES absences (school, day) ON DELETE CASCADE
 	)`,
+	// The ATS users of the portal's pages, their sessions and the audit
+	// of their changes.
+	`CREATE TABLE users (
+		name     TEXT PRIMARY KEY,
+		role     TEXT NOT NULL CHECK (role IN ('operator', 'regional')),
+		ats      TEXT, -- an operator's ATS; NULL for a regional user
+		password TEXT NOT NULL, -- argon2id PHC string
+		revoked  BOOLEAN NOT NULL DEFAULT FALSE, -- may not log in until a new password
+		CHECK ((role = 'operator') = (ats IS NOT NULL))
+	);
+	CREATE UNIQUE INDEX users_name ON users (lower(name));
+	CREATE TABLE sessions (
+		token_hash TEXT PRIMARY KEY, -- hex SHA-256 of the cookie's token
+		user_name  TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+		csrf       TEXT NOT NULL,
+		expires    BIGINT NOT NULL -- unix seconds
+	);
+	CREATE INDEX sessions_expires ON sessions (expires);
+	CREATE TABLE audit (
+		at     BIGINT NOT NULL, -- unix microseconds
+		actor  TEXT NOT NULL,
+		ats    TEXT NOT NULL, -- '' for the whole region
+		action TEXT NOT NULL,
+		detail TEXT NOT NULL
+	);
+	CREATE INDEX audit_ats ON audit (ats, at);
+	CREATE INDEX audit_at ON audit (at)`,
 }

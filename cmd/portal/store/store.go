@@ -1,6 +1,7 @@
 // Package store keeps what the portal receives: the region's plessi with
 // the hash of their credentials, their yearly profiles and their day
-// reports of absences, class by class. One interface, Store, has two
+// reports of absences, class by class; and who uses the portal's pages:
+// the ATS users, their sessions and the audit of their changes. One interface, Store, has two
 // backends chosen by the DSN: SQLite (a file path; the default, for an
 // ATS that runs the portal on one machine) and PostgreSQL (postgres://…,
 // for the region's database). They share one database/sql
@@ -16,13 +17,12 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 
+	"github.com/scuola/kiosk/privacy/access"
 	"github.com/scuola/kiosk/privacy/report"
 )
 
@@ -55,6 +55,37 @@ type Store interface {
 	// Authenticate returns the code of the plesso whose live credential
 	// has this hash; ErrNotFound if none.
 	Authenticate(ctx context.Context, tokenHash string) (code string, err error)
+	// Schools lists the plessi of an ATS, or all of them when ats is "",
+	// by code.
+	Schools(ctx context.Context, ats string) ([]School, error)
+	// SetSchoolDetails changes whether a plesso is a sentinel and its
+	// pupils aged 6–19; ErrNotFound if there is none.
+	SetSchoolDetails(ctx context.Context, code string, sentinel bool, pupils619 int) error
+
+	// AddUser adds an ATS user with the PHC hash of its password;
+	// ErrExists if the name (in any letter case) is taken.
+	AddUser(ctx context.Context, u User) error
+	// User returns a user by name, in any letter case; ErrNotFound.
+	User(ctx context.Context, name string) (User, error)
+	// SetPassword gives a user a new password hash, lifts a revocation
+	// and ends its sessions; ErrNotFound.
+	SetPassword(ctx context.Context, name, password string) error
+	// RevokeUser stops a user logging in and ends its sessions; ErrNotFound.
+	RevokeUser(ctx context.Context, name string) error
+	// CreateSession opens a session of a user, kept as the hash of its
+	// token, and forgets the sessions that have expired by now.
+	CreateSession(ctx context.Context, tokenHash, user, csrf string, now, expires time.Time) error
+	// Session returns the live session of a token's hash, with its user
+	// (the password hash left out); ErrNotFound, also for a revoked user.
+	Session(ctx context.Context, tokenHash string, now time.Time) (Session, error)
+	// DeleteSession ends a session (a logout).
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// Audit records who changed what; ats is the ATS the change concerns
+	// ("" for the whole region), so that an operator sees its own.
+	Audit(ctx context.Context, e Event) error
+	// AuditLog returns the newest events first, at most limit, of one
+	// ATS or of all when ats is "".
+	AuditLog(ctx context.Context, ats string, limit int) ([]Event, error)
 
 	// PutProfile stores a plesso's profile of a school year, replacing
 	// the earlier one; created says there was none.
@@ -71,6 +102,48 @@ type Store interface {
 	Close() error
 }
 
+// Role is what an ATS user may see and change.
+type Role string
+
+const (
+	Operator Role = "operator" // the schools of its own ATS
+	Regional Role = "regional" // every school of the region
+)
+
+// ParseRole reads a role as the command line and the database write it.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(s); r {
+	case Operator, Regional:
+		return r, nil
+	}
+	return "", fmt.Errorf("role %q: operator or regional", s)
+}
+
+// User is a person of an ATS (or of the region) who uses the portal's pages.
+type User struct {
+	Name     string
+	Role     Role
+	ATS      string // an operator's ATS; "" for a regional user
+	Password string // the argon2id PHC string
+	Revoked  bool   // may not log in until given a new password
+}
+
+// Session is a logged-in user's session.
+type Session struct {
+	User    User // without its password hash
+	CSRF    string
+	Expires time.Time
+}
+
+// Event is one line of the audit: staff data and school codes only.
+type Event struct {
+	At     time.Time
+	Actor  string
+	ATS    string
+	Action string
+	Detail string
+}
+
 var (
 	ErrNotFound = errors.New("not found")
 	ErrExists   = errors.New("already exists")
@@ -79,18 +152,13 @@ var (
 // NewToken returns a new credential (32 random bytes, base64url) and the
 // hash the store keeps of it: the token itself is shown once and never
 // stored.
-func NewToken() (token, hash string, err error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", "", err
-	}
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, HashToken(token), nil
+func NewToken() (token, hash string) {
+	token = access.Token()
+	return token, HashToken(token)
 }
 
-// HashToken is the hash the store keeps of a credential: SHA-256 is
-// enough for 256 random bits, which no dictionary holds.
+// HashToken is the hash the store keeps of a credential (access.TokenHash,
+// in hex).
 func HashToken(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
+	return hex.EncodeToString(access.TokenHash(token))
 }

@@ -1,34 +1,35 @@
-package office
+package access
 
 import (
 	"sync"
 	"time"
 )
 
-// limiter counts failed logins per key (an account's name, an address)
+// Limiter counts failed logins per key (an account's name, an address)
 // in a sliding window, and refuses attempts once a key has failed max
 // times within it. It is in memory: a restart forgets, which costs an
-// attacker a restart of the office per window, not a password.
-type limiter struct {
+// attacker a restart of the server per window, not a password.
+type Limiter struct {
 	mu     sync.Mutex
 	max    int
 	window time.Duration
 	fails  map[string][]time.Time
 }
 
-func newLimiter(max int, window time.Duration) *limiter {
-	return &limiter{max: max, window: window, fails: map[string][]time.Time{}}
+// NewLimiter allows max failures of a key within window.
+func NewLimiter(max int, window time.Duration) *Limiter {
+	return &Limiter{max: max, window: window, fails: map[string][]time.Time{}}
 }
 
-// allowed reports whether key may try now.
-func (l *limiter) allowed(key string, now time.Time) bool {
+// Allowed reports whether key may try now.
+func (l *Limiter) Allowed(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.recent(key, now)) < l.max
 }
 
-// fail records a failed attempt of key.
-func (l *limiter) fail(key string, now time.Time) {
+// Fail records a failed attempt of key.
+func (l *Limiter) Fail(key string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.fails[key] = append(l.recent(key, now), now)
@@ -41,15 +42,15 @@ func (l *limiter) fail(key string, now time.Time) {
 	}
 }
 
-// reset forgets key's failures after a successful login.
-func (l *limiter) reset(key string) {
+// Reset forgets key's failures after a successful login.
+func (l *Limiter) Reset(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.fails, key)
 }
 
 // recent drops the failures older than the window; the caller holds mu.
-func (l *limiter) recent(key string, now time.Time) []time.Time {
+func (l *Limiter) recent(key string, now time.Time) []time.Time {
 	f := l.fails[key]
 	i := 0
 	for i < len(f) && now.Sub(f[i]) >= l.window {

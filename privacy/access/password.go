@@ -1,4 +1,4 @@
-package office
+package access
 
 import (
 	"crypto/rand"
@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -32,10 +33,19 @@ const (
 )
 
 // CheckPassword refuses a password that is too short or too long, in
-// English (the command line says it).
+// English (the command lines that make accounts say it).
 func CheckPassword(pw string) error {
 	if n := utf8.RuneCountInString(pw); n < MinPasswordLen || len(pw) > MaxPasswordLen {
 		return fmt.Errorf("a password has %d to %d characters", MinPasswordLen, MaxPasswordLen)
+	}
+	return nil
+}
+
+// CheckName refuses an account name that a person could not type or read
+// back unambiguously, in English.
+func CheckName(name string) error {
+	if name == "" || len(name) > 60 || strings.ContainsFunc(name, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) {
+		return fmt.Errorf("account name %q: 1 to 60 printable characters, no spaces", name)
 	}
 	return nil
 }
@@ -52,8 +62,8 @@ func (a Argon2) Hash(pw string) (string, error) {
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, a.MemoryKiB, a.Time, a.Threads, b64(salt), b64(sum)), nil
 }
 
-// errHash is a stored hash this program cannot read.
-var errHash = errors.New("not an argon2id PHC string")
+// ErrHash is a stored hash this program cannot read.
+var ErrHash = errors.New("not an argon2id PHC string")
 
 // VerifyPassword checks a password against its PHC string, in constant
 // time, with the cost recorded in the string (bounded, so that a tampered
@@ -61,19 +71,19 @@ var errHash = errors.New("not an argon2id PHC string")
 func VerifyPassword(phc, pw string) (bool, error) {
 	parts := strings.Split(phc, "$")
 	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
-		return false, errHash
+		return false, ErrHash
 	}
 	var a Argon2
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &a.MemoryKiB, &a.Time, &a.Threads); err != nil {
-		return false, errHash
+		return false, ErrHash
 	}
 	if a.MemoryKiB < 8 || a.MemoryKiB > 1<<20 || a.Time < 1 || a.Time > 10 || a.Threads < 1 {
-		return false, fmt.Errorf("%w: cost out of bounds", errHash)
+		return false, fmt.Errorf("%w: cost out of bounds", ErrHash)
 	}
 	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
 	sum, err2 := base64.RawStdEncoding.DecodeString(parts[5])
 	if err1 != nil || err2 != nil || len(salt) < 8 || len(sum) < 16 || len(sum) > 64 {
-		return false, errHash
+		return false, ErrHash
 	}
 	if len(pw) > MaxPasswordLen {
 		return false, nil
