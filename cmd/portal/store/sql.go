@@ -380,4 +380,5 @@ var migrations = []string{
 		PRIMARY KEY (school, day, pos),
 		FOREIGN KEY (school, day) REFERENCES absences (school, day) ON DELETE CASCADE
 	)`,
+	watchMigration,
 }
