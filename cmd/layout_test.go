@@ -84,19 +84,21 @@ var allowed = map[string][]string{
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
 	"cmd/portal":              {"cmd/internal/cli", "cmd/portal/alarm", "cmd/portal/api", "cmd/portal/store", "privacy/loopback", "privacy/report", "verify/calendar"},
 	"cmd/portal/alarm":        {},
+	"cmd/portal/watch":        {"cmd/portal/alarm", "cmd/portal/store", "kiosk/lang", "verify/calendar"},
 	"cmd/portal/store":        {"privacy/report"},
 	"cmd/portal/store/pgtest": {},
 	"cmd/portal/api":          {"cmd/portal/store", "privacy/report", "verify/calendar"},
 
 	// Test infrastructure, imported only by tests.
-	"testdata/shared":       {},
-	"testdata/dgcvectors":   {"testdata/shared"},
-	"testdata/fixtures":     {"kiosk/badge", "scanner/qrimage", "testdata/shared", "verify", "verify/calendar", "verify/issue", "verify/revocation"},
-	"testdata/fixtures/gen": {"scanner/qrimage", "testdata/fixtures", "verify", "verify/revocation"},
-	"testdata/frames":       {"scanner/qrimage", "testdata/shared"},
-	"testdata/syncbuf":      {},
-	"testdata/browser":      {},
-	"testdata/poppler":      {},
+	"testdata/shared":            {},
+	"testdata/dgcvectors":        {"testdata/shared"},
+	"testdata/fixtures":          {"kiosk/badge", "scanner/qrimage", "testdata/shared", "verify", "verify/calendar", "verify/issue", "verify/revocation"},
+	"testdata/fixtures/gen":      {"scanner/qrimage", "testdata/fixtures", "verify", "verify/revocation"},
+	"testdata/frames":            {"scanner/qrimage", "testdata/shared"},
+	"testdata/syncbuf":           {},
+	"testdata/browser":           {},
+	"testdata/poppler":           {},
+	"cmd/portal/alarm/alarmtest": {},
 }
 
 // external lists the modules outside the standard library and who may

@@ -1,0 +1,156 @@
+package watch
+
+import (
+	"context"
+	"math"
+	"sort"
+
+	"github.com/scuola/kiosk/cmd/portal/alarm"
+	"github.com/scuola/kiosk/cmd/portal/store"
+)
+
+// series is one absence series the ATS watches: a plesso's reports, or
+// the sums of all the ATS's reports of each day (School ""). The rate is
+// what the detector judges (absent over enrolled): plessi differ in size
+// and the ATS's sum in how many plessi reported, and a rate compares the
+// days all the same.
+type series struct {
+	School   string // "" for the ATS as a whole
+	Days     []string
+	Absent   []int
+	Enrolled []int
+	Judged   []alarm.Day
+}
+
+// rate is the series' value of report i.
+func (s *series) rate(i int) float64 {
+	if s.Enrolled[i] == 0 {
+		return math.NaN() // judged on no day, left out of every baseline
+	}
+	return float64(s.Absent[i]) / float64(s.Enrolled[i])
+}
+
+// Alarm is one report day judged above its threshold.
+type Alarm struct {
+	School   string // "" for the ATS as a whole
+	Method   string
+	Day      string
+	Absent   int
+	Observed float64 // the rate, absent over enrolled
+	Expected float64 // the baseline's mean rate
+	Upper    float64 // the threshold: the largest rate that raises no alarm
+	Review   store.Review
+}
+
+// detect judges a series with the settings and returns its alarms, oldest
+// first: a day above the threshold with at least MinCount absent.
+func detect(s *series, set store.Settings) ([]Alarm, error) {
+	values := make([]float64, len(s.Days))
+	for i := range values {
+		values[i] = s.rate(i)
+	}
+	judged, err := alarm.Detect(values, options(set))
+	if err != nil {
+		return nil, err
+	}
+	s.Judged = judged
+	var alarms []Alarm
+	for i, d := range judged {
+		if d.Alarm && s.Absent[i] >= set.MinCount {
+			alarms = append(alarms, Alarm{School: s.School, Method: set.Method, Day: s.Days[i], Absent: s.Absent[i],
+				Observed: values[i], Expected: d.Expected, Upper: d.Upper})
+		}
+	}
+	return alarms, nil
+}
+
+// atsSeries is the ATS-wide series of its day totals.
+func atsSeries(totals []store.DayTotal) *series {
+	s := &series{}
+	for _, t := range totals {
+		s.Days = append(s.Days, t.Day)
+		s.Absent = append(s.Absent, t.Absent)
+		s.Enrolled = append(s.Enrolled, t.Enrolled)
+	}
+	return s
+}
+
+// schoolSeries splits reports ordered by plesso then day into one series
+// per plesso, in the order of their codes.
+func schoolSeries(days []store.SchoolDay) []*series {
+	var list []*series
+	for _, d := range days {
+		if len(list) == 0 || list[len(list)-1].School != d.School {
+			list = append(list, &series{School: d.School})
+		}
+		s := list[len(list)-1]
+		s.Days = append(s.Days, d.Day)
+		s.Absent = append(s.Absent, d.Absent)
+		s.Enrolled = append(s.Enrolled, d.Enrolled)
+	}
+	return list
+}
+
+// watched is what the pages show of an ATS over a period: its series,
+// judged, and every alarm with its review.
+type watched struct {
+	Settings store.Settings
+	ATS      *series
+	Schools  []*series // nil when the viewer may not see plessi
+	Alarms   []Alarm   // newest first
+}
+
+// watch judges an ATS's series from day from to day to; perSchool adds
+// the plessi's own series (only the ATS itself sees them).
+func watch(ctx context.Context, st store.Store, ats, from, to string, perSchool bool) (*watched, error) {
+	set, err := settingsOf(ctx, st, ats)
+	if err != nil {
+		return nil, err
+	}
+	totals, err := st.DayTotals(ctx, ats, from, to)
+	if err != nil {
+		return nil, err
+	}
+	w := &watched{Settings: set, ATS: atsSeries(totals)}
+	if w.Alarms, err = detect(w.ATS, set); err != nil {
+		return nil, err
+	}
+	if perSchool {
+		days, err := st.SchoolDays(ctx, ats, from, to)
+		if err != nil {
+			return nil, err
+		}
+		w.Schools = schoolSeries(days)
+		for _, s := range w.Schools {
+			a, err := detect(s, set)
+			if err != nil {
+				return nil, err
+			}
+			w.Alarms = append(w.Alarms, a...)
+		}
+	}
+	reviews, err := st.Reviews(ctx, ats, from, to)
+	if err != nil {
+		return nil, err
+	}
+	type key struct{ school, method, day string }
+	byAlarm := make(map[key]store.Review, len(reviews))
+	for _, r := range reviews {
+		byAlarm[key{r.School, r.Method, r.Day}] = r
+	}
+	for i := range w.Alarms {
+		a := &w.Alarms[i]
+		r, ok := byAlarm[key{a.School, a.Method, a.Day}]
+		if !ok {
+			r = store.Review{ATS: ats, School: a.School, Method: a.Method, Day: a.Day, State: "new"}
+		}
+		a.Review = r
+	}
+	sort.SliceStable(w.Alarms, func(i, j int) bool {
+		if w.Alarms[i].Day != w.Alarms[j].Day {
+			return w.Alarms[i].Day > w.Alarms[j].Day
+		}
+		return w.Alarms[i].School < w.Alarms[j].School
+	})
+	return w, nil
+}
