@@ -19,7 +19,8 @@ type series struct {
 	Days     []string
 	Absent   []int
 	Enrolled []int
-	Judged   []alarm.Day
+	Judged   []alarm.Day // by detect
+	Alarmed  []bool      // by detect: an alarm of the settings, MinCount applied
 }
 
 // rate is the series' value of report i.
@@ -53,10 +54,11 @@ func detect(s *series, set store.Settings) ([]Alarm, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Judged = judged
+	s.Judged, s.Alarmed = judged, make([]bool, len(judged))
 	var alarms []Alarm
 	for i, d := range judged {
 		if d.Alarm && s.Absent[i] >= set.MinCount {
+			s.Alarmed[i] = true
 			alarms = append(alarms, Alarm{School: s.School, Method: set.Method, Day: s.Days[i], Absent: s.Absent[i],
 				Observed: values[i], Expected: d.Expected, Upper: d.Upper})
 		}
