@@ -119,7 +119,7 @@ var external = map[string][]string{
 	"github.com/go-json-experiment/json": {},
 	"github.com/chromedp/chromedp":       {"testdata/browser"},
 	"github.com/chromedp/cdproto":        {"testdata/browser"},
-	"golang.org/x/crypto":                {"kiosk/office"}, // argon2id for the office's passwords
+	"golang.org/x/crypto":                {"kiosk/office"},                          // argon2id for the office's passwords
 	"codeberg.org/go-pdf/fpdf":           {"kiosk/office/docs", "cmd/portal/watch"}, // the office's documents, the ATS's weekly summary
 }
 

@@ -90,7 +90,11 @@ func (s *Summary) PDF(w io.Writer, l lang.Lang, printed time.Time) error {
 			style = "B"
 		}
 		pdf.SetFont("Helvetica", style, 9)
-		cells := append([]string{r.Code, r.Name}, s.Cells(r)...)
+		name := r.Name
+		if r.Code == "" {
+			name = l.Text("watch.whole")
+		}
+		cells := append([]string{r.Code, name}, s.Cells(r)...)
 		for i, c := range summaryColumns {
 			align := "R"
 			if i < 2 {
