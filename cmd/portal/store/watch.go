@@ -18,6 +18,10 @@ type Watch interface {
 	Missing(ctx context.Context, ats, day string) ([]School, error)
 	// DayTotals sums an ATS's reports per day, from day from to day to.
 	DayTotals(ctx context.Context, ats, from, to string) ([]DayTotal, error)
+	// Series returns the absence series of each of an ATS's plessi from
+	// day from to day to, by code: the year of every plesso the detectors
+	// judge, read as one row per plesso.
+	Series(ctx context.Context, ats, from, to string) ([]Series, error)
 	// SchoolDays returns every report of an ATS's plessi from day from to
 	// day to, by plesso then day, without their classes.
 	SchoolDays(ctx context.Context, ats, from, to string) ([]SchoolDay, error)
@@ -61,6 +65,15 @@ type DayTotal struct {
 	AbsentIllness       *int
 	IllnessSchools      int // plessi that gave AbsentIllness
 	ClassesUnderMeasure *int
+}
+
+// Series is one plesso's reports, oldest first: the day, the enrolled and
+// the absent of each.
+type Series struct {
+	School   string
+	Days     []string
+	Enrolled []int
+	Absent   []int
 }
 
 // SchoolDay is one plesso's report of one day, without its classes.

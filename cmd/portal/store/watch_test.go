@@ -73,6 +73,24 @@ func TestWatchQueries(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(days, wantDays) {
 			t.Errorf("SchoolDays:\n got %+v %v\nwant %+v", days, err, wantDays)
 		}
+		series, err := s.Series(ctx, "ATS Brianza", "2026-03-01", "2026-03-31")
+		wantSeries := []store.Series{
+			{School: "B1", Days: []string{"2026-03-09", "2026-03-12"}, Enrolled: []int{300, 300}, Absent: []int{9, 12}},
+			{School: "B2", Days: []string{"2026-03-09"}, Enrolled: []int{200}, Absent: []int{6}},
+		}
+		if err != nil || !reflect.DeepEqual(series, wantSeries) {
+			t.Errorf("Series:\n got %+v %v\nwant %+v", series, err, wantSeries)
+		}
+		if got, err := s.Series(ctx, "ATS Brianza", "2026-03-10", "2026-03-11"); len(got) != 0 || err != nil {
+			t.Errorf("Series of days without reports: %+v %v", got, err)
+		}
+		// Reports that arrive late come back in the order of their days.
+		put("B2", "2026-03-05", report.Absences{Enrolled: 200, Absent: 4})
+		put("B2", "2026-03-02", report.Absences{Enrolled: 200, Absent: 3})
+		series, _ = s.Series(ctx, "ATS Brianza", "2026-03-01", "2026-03-31")
+		if len(series) != 2 || !reflect.DeepEqual(series[1].Days, []string{"2026-03-02", "2026-03-05", "2026-03-09"}) || !reflect.DeepEqual(series[1].Absent, []int{3, 4, 6}) {
+			t.Errorf("Series after late reports: %+v", series)
+		}
 	})
 }
 

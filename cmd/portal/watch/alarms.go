@@ -66,31 +66,32 @@ func detect(s *series, set store.Settings) ([]Alarm, error) {
 	return alarms, nil
 }
 
-// atsSeries is the ATS-wide series of its day totals.
-func atsSeries(totals []store.DayTotal) *series {
-	s := &series{}
-	for _, t := range totals {
-		s.Days = append(s.Days, t.Day)
-		s.Absent = append(s.Absent, t.Absent)
-		s.Enrolled = append(s.Enrolled, t.Enrolled)
+// atsSeries is the ATS-wide series: per day, the sums of the plessi's
+// reports.
+func atsSeries(schools []store.Series) *series {
+	type sum struct{ enrolled, absent int }
+	byDay := map[string]*sum{}
+	for _, sc := range schools {
+		for i, d := range sc.Days {
+			t := byDay[d]
+			if t == nil {
+				t = &sum{}
+				byDay[d] = t
+			}
+			t.enrolled += sc.Enrolled[i]
+			t.absent += sc.Absent[i]
+		}
+	}
+	s := &series{Days: make([]string, 0, len(byDay))}
+	for d := range byDay {
+		s.Days = append(s.Days, d)
+	}
+	sort.Strings(s.Days)
+	for _, d := range s.Days {
+		s.Enrolled = append(s.Enrolled, byDay[d].enrolled)
+		s.Absent = append(s.Absent, byDay[d].absent)
 	}
 	return s
-}
-
-// schoolSeries splits reports ordered by plesso then day into one series
-// per plesso, in the order of their codes.
-func schoolSeries(days []store.SchoolDay) []*series {
-	var list []*series
-	for _, d := range days {
-		if len(list) == 0 || list[len(list)-1].School != d.School {
-			list = append(list, &series{School: d.School})
-		}
-		s := list[len(list)-1]
-		s.Days = append(s.Days, d.Day)
-		s.Absent = append(s.Absent, d.Absent)
-		s.Enrolled = append(s.Enrolled, d.Enrolled)
-	}
-	return list
 }
 
 // watched is what the pages show of an ATS over a period: its series,
@@ -103,26 +104,24 @@ type watched struct {
 }
 
 // watch judges an ATS's series from day from to day to; perSchool adds
-// the plessi's own series (only the ATS itself sees them).
+// the plessi's own series and alarms (only the ATS itself sees them).
 func watch(ctx context.Context, st store.Store, ats, from, to string, perSchool bool) (*watched, error) {
 	set, err := settingsOf(ctx, st, ats)
 	if err != nil {
 		return nil, err
 	}
-	totals, err := st.DayTotals(ctx, ats, from, to)
+	schools, err := st.Series(ctx, ats, from, to)
 	if err != nil {
 		return nil, err
 	}
-	w := &watched{Settings: set, ATS: atsSeries(totals)}
+	w := &watched{Settings: set, ATS: atsSeries(schools)}
 	if w.Alarms, err = detect(w.ATS, set); err != nil {
 		return nil, err
 	}
 	if perSchool {
-		days, err := st.SchoolDays(ctx, ats, from, to)
-		if err != nil {
-			return nil, err
+		for _, sc := range schools {
+			w.Schools = append(w.Schools, &series{School: sc.School, Days: sc.Days, Enrolled: sc.Enrolled, Absent: sc.Absent})
 		}
-		w.Schools = schoolSeries(days)
 		for _, s := range w.Schools {
 			a, err := detect(s, set)
 			if err != nil {

@@ -131,13 +131,11 @@ func (p *pages) school(w http.ResponseWriter, rq *request) {
 		return
 	}
 	days := make([]store.SchoolDay, len(reports))
+	s := &series{School: sc.Code}
 	for i, r := range reports {
 		days[i] = store.SchoolDay{School: sc.Code, Day: r.Date, Enrolled: r.Enrolled, Absent: r.Absent,
 			AbsentIllness: r.AbsentIllness, ClassesUnderMeasure: r.ClassesUnderMeasure}
-	}
-	s := &series{School: sc.Code}
-	if list := schoolSeries(days); len(list) == 1 {
-		s = list[0]
+		s.Days, s.Enrolled, s.Absent = append(s.Days, r.Date), append(s.Enrolled, r.Enrolled), append(s.Absent, r.Absent)
 	}
 	if _, err := detect(s, set); err != nil {
 		p.internal(w, rq, err)

@@ -56,9 +56,13 @@ func (p *pages) export(w http.ResponseWriter, rq *request) {
 		p.internal(w, rq, err)
 		return
 	}
+	judged := make(map[string]int, len(wd.ATS.Days)) // the series' report of each day
+	for i, d := range wd.ATS.Days {
+		judged[d] = i
+	}
 	rows := [][]string{{"ats", "day", "schools", "enrolled", "absent", "absent_illness", "classes_under_measure", "rate", "expected", "threshold", "alarm"}}
-	for i, t := range totals {
-		rows = append(rows, aggregateRow(rq.ats, t, wd.ATS, i))
+	for _, t := range totals {
+		rows = append(rows, aggregateRow(rq.ats, t, wd.ATS, judged[t.Day]))
 	}
 	attachment(w, "text/csv; charset=utf-8", fmt.Sprintf("assenze-%s-%s.csv", slug(rq.ats), rq.today))
 	cw := csv.NewWriter(w)

@@ -114,7 +114,7 @@ func TestWalk(t *testing.T) {
 	w.shot("06-settings")
 	w.fill("#method", "ewma", "#baseline", "28", "#min_sigma", "0.005", "#alpha", "0.01")
 	w.submit("#save")
-	w.says("Deviazione standard minima: valore non valido")
+	w.says("Deviazione standard minima: valore non valido (sul tasso")
 	w.shot("07-settings-error")
 	w.fill("#min_sigma", "0")
 	w.submit("#save")
