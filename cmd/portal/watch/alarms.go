@@ -3,6 +3,7 @@ package watch
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/scuola/kiosk/cmd/portal/alarm"
@@ -19,8 +20,20 @@ type series struct {
 	Days     []string
 	Absent   []int
 	Enrolled []int
+	Schools  []int       // the ATS's: plessi that reported each day
 	Judged   []alarm.Day // by detect
 	Alarmed  []bool      // by detect: an alarm of the settings, MinCount applied
+	// Hidden days are judged but not shown: beyond the ATS, a day on which
+	// fewer than MinCell plessi reported is as good as one plesso's.
+	Hidden []bool
+}
+
+// shown is the rate of report i as the viewer may see it (NaN if hidden).
+func (s *series) shown(i int) float64 {
+	if i < len(s.Hidden) && s.Hidden[i] {
+		return math.NaN()
+	}
+	return s.rate(i)
 }
 
 // rate is the series' value of report i.
@@ -69,7 +82,7 @@ func detect(s *series, set store.Settings) ([]Alarm, error) {
 // atsSeries is the ATS-wide series: per day, the sums of the plessi's
 // reports.
 func atsSeries(schools []store.Series) *series {
-	type sum struct{ enrolled, absent int }
+	type sum struct{ enrolled, absent, schools int }
 	byDay := map[string]*sum{}
 	for _, sc := range schools {
 		for i, d := range sc.Days {
@@ -80,6 +93,7 @@ func atsSeries(schools []store.Series) *series {
 			}
 			t.enrolled += sc.Enrolled[i]
 			t.absent += sc.Absent[i]
+			t.schools++
 		}
 	}
 	s := &series{Days: make([]string, 0, len(byDay))}
@@ -90,6 +104,7 @@ func atsSeries(schools []store.Series) *series {
 	for _, d := range s.Days {
 		s.Enrolled = append(s.Enrolled, byDay[d].enrolled)
 		s.Absent = append(s.Absent, byDay[d].absent)
+		s.Schools = append(s.Schools, byDay[d].schools)
 	}
 	return s
 }
@@ -118,7 +133,21 @@ func watch(ctx context.Context, st store.Store, ats, from, to string, perSchool 
 	if w.Alarms, err = detect(w.ATS, set); err != nil {
 		return nil, err
 	}
-	if perSchool {
+	if !perSchool {
+		// The viewer is beyond the ATS: its days of too few plessi are
+		// hidden, and so are their alarms.
+		w.ATS.Hidden = make([]bool, len(w.ATS.Days))
+		shown := w.Alarms[:0]
+		for i, n := range w.ATS.Schools {
+			w.ATS.Hidden[i] = n < MinCell
+		}
+		for _, a := range w.Alarms {
+			if i := slices.Index(w.ATS.Days, a.Day); !w.ATS.Hidden[i] {
+				shown = append(shown, a)
+			}
+		}
+		w.Alarms = shown
+	} else {
 		for _, sc := range schools {
 			w.Schools = append(w.Schools, &series{School: sc.School, Days: sc.Days, Enrolled: sc.Enrolled, Absent: sc.Absent})
 		}

@@ -33,7 +33,7 @@ func chart(l lang.Lang, s *series, title string) template.HTML {
 	}
 	top := 0.0
 	for i := range n {
-		top = math.Max(top, nz(s.rate(i)))
+		top = math.Max(top, nz(s.shown(i)))
 		if i < len(s.Judged) && s.Judged[i].Judged {
 			top = math.Max(top, math.Max(s.Judged[i].Upper, s.Judged[i].Expected))
 		}
@@ -82,9 +82,9 @@ func chart(l lang.Lang, s *series, title string) template.HTML {
 	judged := func(i int) bool { return i < len(s.Judged) && s.Judged[i].Judged }
 	line("expected", func(i int) (float64, bool) { return s.Judged[i].Expected, judged(i) })
 	line("upper", func(i int) (float64, bool) { return s.Judged[i].Upper, judged(i) })
-	line("observed", func(i int) (float64, bool) { r := s.rate(i); return r, !math.IsNaN(r) })
+	line("observed", func(i int) (float64, bool) { r := s.shown(i); return r, !math.IsNaN(r) })
 	for i := range n {
-		if i < len(s.Alarmed) && s.Alarmed[i] {
+		if i < len(s.Alarmed) && s.Alarmed[i] && !math.IsNaN(s.shown(i)) {
 			fmt.Fprintf(&b, `<circle class="alarm" cx="%.1f" cy="%.1f" r="5"><title>%s %s</title></circle>`,
 				x(i), y(s.rate(i)), html.EscapeString(l.Text(lang.WatchChartAlarm)), s.Days[i])
 		}

@@ -378,3 +378,20 @@ func TestTemplateKeysExist(t *testing.T) {
 		t.Fatalf("only %d keys found in the templates: the pattern is wrong", n)
 	}
 }
+
+// A day on which one plesso alone reported is that plesso's: its ATS sees
+// the day and its alarm, the Region neither.
+func TestRegionalHidesDaysOfFewPlessi(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.st.PutAbsences(context.Background(), "InEE00002", "2027-02-20", absences(600, 120), today); err != nil {
+		t.Fatal(err)
+	}
+	_, body := f.do(t, "rossi", "GET", "/ats/", nil)
+	wantIn(t, "the ATS's dashboard", body, "<title>allarme 2027-02-20</title>", "20/02/2027 · Tutta l&#39;ATS · 20,0 %")
+	_, body = f.do(t, "regione", "GET", "/ats/?ats="+url.QueryEscape("ATS Insubria"), nil)
+	wantIn(t, "the Region's dashboard", body, "<title>allarme 2027-02-18</title>")
+	wantNotIn(t, "the Region's dashboard", body, "2027-02-20", "20/02/2027", "20,0 %")
+	_, body = f.do(t, "regione", "GET", "/ats/alarms?ats="+url.QueryEscape("ATS Insubria"), nil)
+	wantIn(t, "the Region's alarms", body, "18/02/2027")
+	wantNotIn(t, "the Region's alarms", body, "20/02/2027")
+}

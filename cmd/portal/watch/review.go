@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 	"unicode"
@@ -88,6 +89,7 @@ func (p *pages) review(w http.ResponseWriter, rq *request) {
 		p.internal(w, rq, err)
 		return
 	}
+	slog.Info("ats alarm reviewed", "ats", r.ATS, "school", r.School, "method", r.Method, "day", r.Day, "state", r.State, "by", r.By)
 	done(w, rq, "/ats/alarms", "review")
 }
 
@@ -146,5 +148,7 @@ func (p *pages) saveSettings(w http.ResponseWriter, rq *request) {
 		p.internal(w, rq, err)
 		return
 	}
+	slog.Info("ats alarm settings changed", "ats", set.ATS, "method", set.Method, "alpha", set.Alpha, "baseline", set.Baseline,
+		"min_sigma", set.MinSigma, "min_count", set.MinCount, "by", set.By)
 	done(w, rq, "/ats/settings", "settings")
 }
