@@ -223,13 +223,13 @@ func TestReviewAnAlarm(t *testing.T) {
 		t.Errorf("the review kept: %+v %v", got, err)
 	}
 	_, body := f.do(t, "rossi", "GET", "/ats/alarms?done=review", nil)
-	wantIn(t, "alarms after the review", body, "Revisione salvata", "«gita scolastica di tre classi»", "Dr. Anna Rossi, 22/02/2027 16:30", `<option value="dismissed" selected>`)
+	wantIn(t, "alarms after the review", body, `<input type="hidden" name="csrf" value="tok-rossi">`, "Revisione salvata", "«gita scolastica di tre classi»", "Dr. Anna Rossi, 22/02/2027 16:30", `<option value="dismissed" selected>`)
 }
 
 func TestSettingsForm(t *testing.T) {
 	f := newFixture(t)
 	_, body := f.do(t, "rossi", "GET", "/ats/settings", nil)
-	wantIn(t, "settings", body, "predefinite", `<option value="c2" selected>`, `value="0.005"`)
+	wantIn(t, "settings", body, `<input type="hidden" name="csrf" value="tok-rossi">`, "predefinite", `<option value="c2" selected>`, `value="0.005"`)
 	form := url.Values{"csrf": {"tok-rossi"}, "method": {"c3"}, "alpha": {"0.02"}, "baseline": {"2"}, "min_sigma": {"0.004"}, "min_count": {"8"}}
 	resp, body := f.do(t, "rossi", "POST", "/ats/settings", form)
 	if resp.StatusCode != http.StatusUnprocessableEntity {
@@ -394,4 +394,13 @@ func TestRegionalHidesDaysOfFewPlessi(t *testing.T) {
 	_, body = f.do(t, "regione", "GET", "/ats/alarms?ats="+url.QueryEscape("ATS Insubria"), nil)
 	wantIn(t, "the Region's alarms", body, "18/02/2027")
 	wantNotIn(t, "the Region's alarms", body, "20/02/2027")
+	// A week of one plesso (the Christmas holidays) is suppressed whole
+	// for the Region.
+	if _, err := f.st.PutAbsences(context.Background(), "InEE00002", "2026-12-28", absences(600, 30), today); err != nil {
+		t.Fatal(err)
+	}
+	_, body = f.do(t, "regione", "GET", "/ats/summary.csv?ats="+url.QueryEscape("ATS Insubria")+"&week=2026-12-30", nil)
+	if !strings.HasSuffix(strings.TrimSpace(body), "ATS Insubria,2026-12-28,2027-01-03,,ATS Insubria,1,<3,<3,<3,0") {
+		t.Errorf("the Region's week of one plesso: %q", body)
+	}
 }

@@ -21,6 +21,7 @@ type Summary struct {
 	Schools  []SummaryRow
 	Total    SummaryRow
 	Regional bool // the counts are aggregates shown beyond the ATS: suppressed under 3
+	Plessi   int  // that reported in the week
 }
 
 // SummaryRow is one plesso's week, or the ATS's (Code "").
@@ -46,7 +47,7 @@ func (p *pages) summaryOf(rq *request, day calendar.Day) (*Summary, error) {
 	from := weekOf(day)
 	sum := &Summary{ATS: rq.ats, From: from, To: from + 6, Regional: !rq.own(), Total: SummaryRow{Name: rq.ats}}
 	// The alarms need the year's baseline up to the week's end.
-	wd, err := watch(ctx, p.st, rq.ats, yearStart(sum.To).String(), sum.To.String(), true)
+	wd, err := watch(ctx, p.st, rq.ats, yearStart(sum.To).String(), sum.To.String(), rq.own())
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +91,7 @@ func (p *pages) summaryOf(rq *request, day calendar.Day) (*Summary, error) {
 		sum.Total.Measures = maxOpt(sum.Total.Measures, &n)
 	}
 	sum.Total.Alarms = alarms[""]
+	sum.Plessi = len(sum.Schools)
 	if sum.Regional {
 		sum.Schools = nil
 	}
@@ -174,6 +176,9 @@ func (s *Summary) cells(r SummaryRow) []string {
 	}
 	if s.Regional {
 		count, opt = Suppress, suppressOpt
+		if s.Plessi < MinCell { // the ATS's week would be one or two plessi's
+			count, opt = func(int) string { return Suppressed }, func(*int) string { return Suppressed }
+		}
 	}
 	return []string{strconv.Itoa(r.Reports), count(r.Absent), opt(r.Illness), opt(r.Measures), strconv.Itoa(r.Alarms)}
 }
