@@ -1,12 +1,17 @@
 package watch
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	gopng "image/png"
 	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -295,7 +300,8 @@ func TestWeeklySummary(t *testing.T) {
 		`href="/ats/summary?week=2027-02-08"`)
 	_, csvBody := f.do(t, "rossi", "GET", "/ats/summary.csv?week=2027-02-15", nil)
 	lines := strings.Split(strings.TrimSpace(csvBody), "\n")
-	if len(lines) != 1+seasonSchools+1 || lines[0] != "ats,week_from,week_to,school,name,reports,absent,absent_illness,classes_under_measure,alarms" {
+	// The plessi, the Rodari that sent nothing, the ATS.
+	if len(lines) != 1+seasonSchools+2 || lines[seasonSchools+1] != "ATS Insubria,2027-02-15,2027-02-21,VAEE09900X,Primaria «Gianni Rodari»,0,,,,0" || lines[0] != "ats,week_from,week_to,school,name,reports,absent,absent_illness,classes_under_measure,alarms" {
 		t.Fatalf("summary CSV: %q", csvBody)
 	}
 	// The ATS's row sums the plessi's; its alarms are the ATS-wide ones
@@ -323,7 +329,21 @@ func TestWeeklySummary(t *testing.T) {
 	wantIn(t, "summary PDF", text, "ATS Insubria: settimana dal 15/02/2027 al 21/02/2027", "Classi con misure", "Per malattia",
 		"Primaria n. 1", "Tutta l'ATS", "Garante", "Stampato il 22/02/2027 16:30", "Pagina 1 di 1",
 		"InEE00000 Primaria n. 1 "+strings.Join(strings.Split(lines[1], ",")[5:], " "),
-		"Tutta l'ATS 8 "+strconv.Itoa(absent)+" "+strconv.Itoa(illness)+" 0 2")
+		"VAEE09900X Primaria «Gianni Rodari» 0 — — — 0", "Tutta l'ATS 8 "+strconv.Itoa(absent)+" "+strconv.Itoa(illness)+" 0 2")
+	png := poppler.Page(t, []byte(pdf), 1, 60)
+	if b := png.Bounds(); b.Dx() < b.Dy() {
+		t.Errorf("the summary is not landscape: %v", b)
+	}
+	if dir := os.Getenv("SCREENSHOTS"); dir != "" { // to be looked at, with the walk's
+		var buf bytes.Buffer
+		if err := gopng.Encode(&buf, png); err != nil {
+			t.Fatal(err)
+		}
+		dir = filepath.Join(dir, "watch")
+		if err := errors.Join(os.MkdirAll(dir, 0o755), os.WriteFile(filepath.Join(dir, "summary-pdf.png"), buf.Bytes(), 0o644)); err != nil {
+			t.Error(err)
+		}
+	}
 }
 
 func fmtSscan(t *testing.T, cells []string, into ...*int) {

@@ -4,6 +4,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
+	"sort"
 	"strconv"
 
 	"github.com/scuola/kiosk/cmd/portal/store"
@@ -92,6 +94,13 @@ func (p *pages) summaryOf(rq *request, day calendar.Day) (*Summary, error) {
 	}
 	sum.Total.Alarms = alarms[""]
 	sum.Plessi = len(sum.Schools)
+	// The sentinels that sent nothing this week are in the list too.
+	for _, sc := range cov.Sentinels {
+		if !slices.ContainsFunc(sum.Schools, func(r SummaryRow) bool { return r.Code == sc.Code }) {
+			sum.Schools = append(sum.Schools, SummaryRow{Code: sc.Code, Name: sc.Name})
+		}
+	}
+	sort.Slice(sum.Schools, func(i, j int) bool { return sum.Schools[i].Code < sum.Schools[j].Code })
 	if sum.Regional {
 		sum.Schools = nil
 	}
@@ -173,6 +182,9 @@ func (s *Summary) cells(r SummaryRow) []string {
 			return ""
 		}
 		return strconv.Itoa(*n)
+	}
+	if r.Reports == 0 { // a sentinel that sent nothing: no count to give
+		count = func(int) string { return "" }
 	}
 	if s.Regional {
 		count, opt = Suppress, suppressOpt
