@@ -16,11 +16,9 @@ type Watch interface {
 	Coverage(ctx context.Context, ats string) (Coverage, error)
 	// Missing returns the sentinel plessi of an ATS with no report of day.
 	Missing(ctx context.Context, ats, day string) ([]School, error)
-	// DayTotals sums an ATS's reports per day, from day from to day to.
-	DayTotals(ctx context.Context, ats, from, to string) ([]DayTotal, error)
 	// Series returns the absence series of each of an ATS's plessi from
 	// day from to day to, by code: the year of every plesso the detectors
-	// judge, read as one row per plesso.
+	// judge and the ATS's sums of each day, read as one row per plesso.
 	Series(ctx context.Context, ats, from, to string) ([]Series, error)
 	// SchoolDays returns every report of an ATS's plessi from day from to
 	// day to, by plesso then day, without their classes.
@@ -55,26 +53,19 @@ func (c Coverage) Share() float64 {
 	return float64(c.SentinelPupils619) / float64(c.Pupils619)
 }
 
-// DayTotal is the sum of an ATS's reports of one day. The optional counts
-// are nil when no plesso gave them that day, and then the sums of the
-// others say how many plessi did.
-type DayTotal struct {
-	Day                 string
-	Schools             int // plessi that reported
-	Enrolled, Absent    int
-	AbsentIllness       *int
-	IllnessSchools      int // plessi that gave AbsentIllness
-	ClassesUnderMeasure *int
-}
-
-// Series is one plesso's reports, oldest first: the day, the enrolled and
-// the absent of each.
+// Series is one plesso's reports, oldest first: the day and the counts
+// of each, NotGiven for an optional count the report did not give.
 type Series struct {
 	School   string
 	Days     []string
 	Enrolled []int
 	Absent   []int
+	Illness  []int // absent for illness
+	Measures []int // classes under measure
 }
+
+// NotGiven is an optional count of a Series that a report did not give.
+const NotGiven = -1
 
 // SchoolDay is one plesso's report of one day, without its classes.
 type SchoolDay struct {

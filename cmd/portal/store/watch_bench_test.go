@@ -135,7 +135,6 @@ func BenchmarkDashboardQueries(b *testing.B) {
 			}{
 				{"Coverage", func() (int, error) { c, err := s.Coverage(ctx, ats); return len(c.Sentinels), err }},
 				{"Missing", func() (int, error) { m, err := s.Missing(ctx, ats, last); return len(m), err }},
-				{"DayTotals", func() (int, error) { t, err := s.DayTotals(ctx, ats, from, last); return len(t), err }},
 				{"Series", func() (int, error) { d, err := s.Series(ctx, ats, from, last); return len(d), err }},
 				{"SchoolDays of a week", func() (int, error) { d, err := s.SchoolDays(ctx, ats, "2026-05-11", "2026-05-17"); return len(d), err }},
 				{"Absences", func() (int, error) { d, err := s.Absences(ctx, "LO00000042", from, last); return len(d), err }},

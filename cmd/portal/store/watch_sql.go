@@ -96,38 +96,18 @@ func (s *db) schools(ctx context.Context, query string, args ...any) ([]School, 
 	return list, rows.Err()
 }
 
-func (s *db) DayTotals(ctx context.Context, ats, from, to string) ([]DayTotal, error) {
-	rows, err := s.sql.QueryContext(ctx, `
-		SELECT a.day, COUNT(*), SUM(a.enrolled), SUM(a.absent), SUM(a.absent_illness), COUNT(a.absent_illness), SUM(a.classes_under_measure)
-		FROM absences a WHERE a.school IN (SELECT code FROM schools WHERE ats = $1) AND a.day >= $2 AND a.day <= $3
-		GROUP BY a.day ORDER BY a.day`, ats, from, to)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []DayTotal
-	for rows.Next() {
-		var d DayTotal
-		var illness, measure sql.NullInt64
-		if err := rows.Scan(&d.Day, &d.Schools, &d.Enrolled, &d.Absent, &illness, &d.IllnessSchools, &measure); err != nil {
-			return nil, err
-		}
-		d.AbsentIllness, d.ClassesUnderMeasure = optional(illness), optional(measure)
-		list = append(list, d)
-	}
-	return list, rows.Err()
-}
-
 // Series has the database write each plesso's reports as one text (day
-// enrolled absent, comma separated): a row per report would be, on the
-// largest ATS, 120,000 rows through database/sql for each dashboard,
-// twice the time. The text is in no promised order (an ordered aggregate
-// makes PostgreSQL sort every plesso's reports again, though the index
-// gives them in order), so the days are sorted here when they are not.
+// enrolled absent illness measures, "-" for a count not given, comma
+// separated): a row per report would be, on the largest ATS, 120,000 rows
+// through database/sql for each dashboard, twice the time. The text is
+// in no promised order (an ordered aggregate makes PostgreSQL sort every
+// plesso's reports again, though the index gives them in order), so the
+// days are sorted here when they are not.
 func (s *db) Series(ctx context.Context, ats, from, to string) ([]Series, error) {
 	rows, err := s.sql.QueryContext(ctx, `
-		SELECT school, string_agg(day || ' ' || enrolled || ' ' || absent, ',') FROM absences
-		WHERE school IN (SELECT code FROM schools WHERE ats = $1) AND day >= $2 AND day <= $3
+		SELECT school, string_agg(day || ' ' || enrolled || ' ' || absent || ' ' || COALESCE(CAST(absent_illness AS TEXT), '-')
+			|| ' ' || COALESCE(CAST(classes_under_measure AS TEXT), '-'), ',')
+		FROM absences WHERE school IN (SELECT code FROM schools WHERE ats = $1) AND day >= $2 AND day <= $3
 		GROUP BY school ORDER BY school`, ats, from, to)
 	if err != nil {
 		return nil, err
@@ -141,16 +121,24 @@ func (s *db) Series(ctx context.Context, ats, from, to string) ([]Series, error)
 			return nil, err
 		}
 		n := strings.Count(text, ",") + 1
-		sr.Days, sr.Enrolled, sr.Absent = make([]string, 0, n), make([]int, 0, n), make([]int, 0, n)
+		sr.Days = make([]string, 0, n)
+		sr.Enrolled, sr.Absent, sr.Illness, sr.Measures = make([]int, 0, n), make([]int, 0, n), make([]int, 0, n), make([]int, 0, n)
 		for report := range strings.SplitSeq(text, ",") {
 			day, rest, _ := strings.Cut(report, " ")
-			enrolled, absent, _ := strings.Cut(rest, " ")
-			e, err1 := strconv.Atoi(enrolled)
-			a, err2 := strconv.Atoi(absent)
-			if err := errors.Join(err1, err2); err != nil {
+			var v [4]int
+			var errs [4]error
+			for i := range v {
+				var f string
+				f, rest, _ = strings.Cut(rest, " ")
+				if v[i] = NotGiven; f != "-" || i < 2 {
+					v[i], errs[i] = strconv.Atoi(f)
+				}
+			}
+			if err := errors.Join(errs[:]...); err != nil {
 				return nil, fmt.Errorf("series of %s: report %q: %w", sr.School, report, err)
 			}
-			sr.Days, sr.Enrolled, sr.Absent = append(sr.Days, day), append(sr.Enrolled, e), append(sr.Absent, a)
+			sr.Days = append(sr.Days, day)
+			sr.Enrolled, sr.Absent, sr.Illness, sr.Measures = append(sr.Enrolled, v[0]), append(sr.Absent, v[1]), append(sr.Illness, v[2]), append(sr.Measures, v[3])
 		}
 		if !slices.IsSorted(sr.Days) {
 			sort.Sort(byDay(sr))
@@ -160,7 +148,7 @@ func (s *db) Series(ctx context.Context, ats, from, to string) ([]Series, error)
 	return list, rows.Err()
 }
 
-// byDay sorts a series' three slices by day.
+// byDay sorts a series' slices by day.
 type byDay Series
 
 func (s byDay) Len() int           { return len(s.Days) }
@@ -169,6 +157,8 @@ func (s byDay) Swap(i, j int) {
 	s.Days[i], s.Days[j] = s.Days[j], s.Days[i]
 	s.Enrolled[i], s.Enrolled[j] = s.Enrolled[j], s.Enrolled[i]
 	s.Absent[i], s.Absent[j] = s.Absent[j], s.Absent[i]
+	s.Illness[i], s.Illness[j] = s.Illness[j], s.Illness[i]
+	s.Measures[i], s.Measures[j] = s.Measures[j], s.Measures[i]
 }
 
 func (s *db) SchoolDays(ctx context.Context, ats, from, to string) ([]SchoolDay, error) {

@@ -53,17 +53,6 @@ func TestWatchQueries(t *testing.T) {
 		if got, _ := s.Missing(ctx, "ATS Brianza", "2026-03-09"); len(got) != 0 {
 			t.Errorf("Missing on a full day: %+v", got)
 		}
-		totals, err := s.DayTotals(ctx, "ATS Brianza", "2026-03-01", "2026-03-31")
-		want := []store.DayTotal{
-			{Day: "2026-03-09", Schools: 2, Enrolled: 500, Absent: 15, AbsentIllness: report.Int(5), IllnessSchools: 1, ClassesUnderMeasure: report.Int(1)},
-			{Day: "2026-03-12", Schools: 1, Enrolled: 300, Absent: 12, ClassesUnderMeasure: report.Int(0)},
-		}
-		if err != nil || !reflect.DeepEqual(totals, want) {
-			t.Errorf("DayTotals:\n got %+v %v\nwant %+v", totals, err, want)
-		}
-		if got, _ := s.DayTotals(ctx, "ATS Brianza", "2026-03-10", "2026-03-31"); len(got) != 1 || got[0].Day != "2026-03-12" {
-			t.Errorf("DayTotals from a day: %+v", got)
-		}
 		days, err := s.SchoolDays(ctx, "ATS Brianza", "2026-03-01", "2026-03-31")
 		wantDays := []store.SchoolDay{
 			{School: "B1", Day: "2026-03-09", Enrolled: 300, Absent: 9, AbsentIllness: report.Int(5), ClassesUnderMeasure: report.Int(1)},
@@ -75,8 +64,8 @@ func TestWatchQueries(t *testing.T) {
 		}
 		series, err := s.Series(ctx, "ATS Brianza", "2026-03-01", "2026-03-31")
 		wantSeries := []store.Series{
-			{School: "B1", Days: []string{"2026-03-09", "2026-03-12"}, Enrolled: []int{300, 300}, Absent: []int{9, 12}},
-			{School: "B2", Days: []string{"2026-03-09"}, Enrolled: []int{200}, Absent: []int{6}},
+			{School: "B1", Days: []string{"2026-03-09", "2026-03-12"}, Enrolled: []int{300, 300}, Absent: []int{9, 12}, Illness: []int{5, store.NotGiven}, Measures: []int{1, 0}},
+			{School: "B2", Days: []string{"2026-03-09"}, Enrolled: []int{200}, Absent: []int{6}, Illness: []int{store.NotGiven}, Measures: []int{store.NotGiven}},
 		}
 		if err != nil || !reflect.DeepEqual(series, wantSeries) {
 			t.Errorf("Series:\n got %+v %v\nwant %+v", series, err, wantSeries)
@@ -85,10 +74,11 @@ func TestWatchQueries(t *testing.T) {
 			t.Errorf("Series of days without reports: %+v %v", got, err)
 		}
 		// Reports that arrive late come back in the order of their days.
-		put("B2", "2026-03-05", report.Absences{Enrolled: 200, Absent: 4})
+		put("B2", "2026-03-05", report.Absences{Enrolled: 200, Absent: 4, AbsentIllness: report.Int(0)})
 		put("B2", "2026-03-02", report.Absences{Enrolled: 200, Absent: 3})
 		series, _ = s.Series(ctx, "ATS Brianza", "2026-03-01", "2026-03-31")
-		if len(series) != 2 || !reflect.DeepEqual(series[1].Days, []string{"2026-03-02", "2026-03-05", "2026-03-09"}) || !reflect.DeepEqual(series[1].Absent, []int{3, 4, 6}) {
+		if len(series) != 2 || !reflect.DeepEqual(series[1].Days, []string{"2026-03-02", "2026-03-05", "2026-03-09"}) || !reflect.DeepEqual(series[1].Absent, []int{3, 4, 6}) ||
+			!reflect.DeepEqual(series[1].Illness, []int{store.NotGiven, 0, store.NotGiven}) {
 			t.Errorf("Series after late reports: %+v", series)
 		}
 	})

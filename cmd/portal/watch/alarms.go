@@ -79,32 +79,63 @@ func detect(s *series, set store.Settings) ([]Alarm, error) {
 	return alarms, nil
 }
 
-// atsSeries is the ATS-wide series: per day, the sums of the plessi's
-// reports.
-func atsSeries(schools []store.Series) *series {
-	type sum struct{ enrolled, absent, schools int }
-	byDay := map[string]*sum{}
+// DayTotal is the sum of an ATS's reports of one day. The optional counts
+// are nil when no plesso gave them that day.
+type DayTotal struct {
+	Day                 string
+	Schools             int // plessi that reported
+	Enrolled, Absent    int
+	AbsentIllness       *int
+	ClassesUnderMeasure *int
+}
+
+// dayTotals sums the plessi's reports of each day, in the order of the
+// days.
+func dayTotals(schools []store.Series) []DayTotal {
+	byDay := map[string]*DayTotal{}
 	for _, sc := range schools {
 		for i, d := range sc.Days {
 			t := byDay[d]
 			if t == nil {
-				t = &sum{}
+				t = &DayTotal{Day: d}
 				byDay[d] = t
 			}
-			t.enrolled += sc.Enrolled[i]
-			t.absent += sc.Absent[i]
-			t.schools++
+			t.Schools++
+			t.Enrolled += sc.Enrolled[i]
+			t.Absent += sc.Absent[i]
+			t.AbsentIllness = addGiven(t.AbsentIllness, sc.Illness[i])
+			t.ClassesUnderMeasure = addGiven(t.ClassesUnderMeasure, sc.Measures[i])
 		}
 	}
-	s := &series{Days: make([]string, 0, len(byDay))}
-	for d := range byDay {
-		s.Days = append(s.Days, d)
+	list := make([]DayTotal, 0, len(byDay))
+	for _, t := range byDay {
+		list = append(list, *t)
 	}
-	sort.Strings(s.Days)
-	for _, d := range s.Days {
-		s.Enrolled = append(s.Enrolled, byDay[d].enrolled)
-		s.Absent = append(s.Absent, byDay[d].absent)
-		s.Schools = append(s.Schools, byDay[d].schools)
+	sort.Slice(list, func(i, j int) bool { return list[i].Day < list[j].Day })
+	return list
+}
+
+// addGiven adds an optional count of a Series to a sum that is nil until
+// one is given.
+func addGiven(sum *int, n int) *int {
+	if n == store.NotGiven {
+		return sum
+	}
+	if sum == nil {
+		sum = new(int)
+	}
+	*sum += n
+	return sum
+}
+
+// atsSeries is the ATS-wide series of its day totals.
+func atsSeries(totals []DayTotal) *series {
+	s := &series{}
+	for _, t := range totals {
+		s.Days = append(s.Days, t.Day)
+		s.Enrolled = append(s.Enrolled, t.Enrolled)
+		s.Absent = append(s.Absent, t.Absent)
+		s.Schools = append(s.Schools, t.Schools)
 	}
 	return s
 }
@@ -113,7 +144,8 @@ func atsSeries(schools []store.Series) *series {
 // judged, and every alarm with its review.
 type watched struct {
 	Settings store.Settings
-	ATS      *series
+	Totals   []DayTotal
+	ATS      *series   // of the totals, report i is Totals[i]
 	Schools  []*series // nil when the viewer may not see plessi
 	Alarms   []Alarm   // newest first
 }
@@ -129,7 +161,8 @@ func watch(ctx context.Context, st store.Store, ats, from, to string, perSchool 
 	if err != nil {
 		return nil, err
 	}
-	w := &watched{Settings: set, ATS: atsSeries(schools)}
+	w := &watched{Settings: set, Totals: dayTotals(schools)}
+	w.ATS = atsSeries(w.Totals)
 	if w.Alarms, err = detect(w.ATS, set); err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/scuola/kiosk/cmd/portal/store"
 	"github.com/scuola/kiosk/kiosk/lang"
 )
 
@@ -51,18 +50,9 @@ func (p *pages) export(w http.ResponseWriter, rq *request) {
 		p.internal(w, rq, err)
 		return
 	}
-	totals, err := p.st.DayTotals(rq.Context(), rq.ats, yearStart(rq.today).String(), rq.today.String())
-	if err != nil {
-		p.internal(w, rq, err)
-		return
-	}
-	judged := make(map[string]int, len(wd.ATS.Days)) // the series' report of each day
-	for i, d := range wd.ATS.Days {
-		judged[d] = i
-	}
 	rows := [][]string{{"ats", "day", "schools", "enrolled", "absent", "absent_illness", "classes_under_measure", "rate", "expected", "threshold", "alarm"}}
-	for _, t := range totals {
-		rows = append(rows, aggregateRow(rq.ats, t, wd.ATS, judged[t.Day]))
+	for i, t := range wd.Totals {
+		rows = append(rows, aggregateRow(rq.ats, t, wd.ATS, i))
 	}
 	attachment(w, "text/csv; charset=utf-8", fmt.Sprintf("assenze-%s-%s.csv", slug(rq.ats), rq.today))
 	cw := csv.NewWriter(w)
@@ -70,7 +60,7 @@ func (p *pages) export(w http.ResponseWriter, rq *request) {
 }
 
 // aggregateRow is one day of the export, suppressed as export says.
-func aggregateRow(ats string, t store.DayTotal, s *series, i int) []string {
+func aggregateRow(ats string, t DayTotal, s *series, i int) []string {
 	row := []string{ats, t.Day, strconv.Itoa(t.Schools)}
 	if t.Schools < MinCell {
 		return append(row, Suppressed, Suppressed, "", "", "", "", "", "")
