@@ -187,7 +187,8 @@ func (p *pages) internal(w http.ResponseWriter, rq *request, err error) {
 }
 
 // done redirects after a change (POST, redirect, GET), naming what was
-// done and keeping the ATS.
+// done. Only an ATS's own operator changes anything, so no choice of ATS
+// is to be kept.
 func done(w http.ResponseWriter, rq *request, to, what string) {
 	http.Redirect(w, rq.Request, to+"?done="+what, http.StatusSeeOther)
 }

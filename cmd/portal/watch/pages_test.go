@@ -164,6 +164,9 @@ func TestRegionalSeesAggregatesOnly(t *testing.T) {
 	_, body = f.do(t, "regione", "GET", "/ats/alarms?ats="+url.QueryEscape("ATS Insubria"), nil)
 	wantIn(t, "regional alarms", body, "Tutta l&#39;ATS", "Sola lettura")
 	wantNotIn(t, "regional alarms", body, "InEE0000", `<form method="post"`)
+	_, body = f.do(t, "regione", "GET", "/ats/settings?ats="+url.QueryEscape("ATS Insubria"), nil)
+	wantIn(t, "regional settings", body, `<fieldset disabled class="plain">`, "Sola lettura")
+	wantNotIn(t, "regional settings", body, `id="save"`)
 	if resp, _ := f.do(t, "regione", "GET", "/ats/schools/InEE00000?ats="+url.QueryEscape("ATS Insubria"), nil); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a plesso's page to the Region: %d", resp.StatusCode)
 	}

@@ -3,6 +3,7 @@ package watch
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -62,7 +63,7 @@ func (p *pages) review(w http.ResponseWriter, rq *request) {
 		State: rq.FormValue("state"), Note: strings.TrimSpace(rq.FormValue("note")), By: rq.v.Name, At: p.o.Now().Unix()}
 	l := rq.v.Lang
 	switch {
-	case !contains(States, r.State):
+	case !slices.Contains(States, r.State):
 		p.showAlarms(w, rq, http.StatusUnprocessableEntity, []string{l.Text(lang.WatchErrState)})
 		return
 	case r.State == "dismissed" && r.Note == "":
@@ -91,15 +92,6 @@ func (p *pages) review(w http.ResponseWriter, rq *request) {
 	}
 	slog.Info("ats alarm reviewed", "ats", r.ATS, "school", r.School, "method", r.Method, "day", r.Day, "state", r.State, "by", r.By)
 	done(w, rq, "/ats/alarms", "review")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // settingsData is the settings form.
