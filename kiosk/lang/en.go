@@ -357,6 +357,7 @@ var english = table{
 	"watch.alarms.new":              "Alarms to review",
 	"watch.alarms.all":              "All alarms",
 	"watch.alarms.none_new":         "No alarm to review.",
+	"watch.alarms.more":             "The newest {0} of {1} alarms are shown.",
 	"watch.alarms.none":             "No alarm in this school year.",
 	"watch.alarms.method":           "Method {0}, alpha {1}, baseline of {2} reports, at least {3} absent.",
 	"watch.whole":                   "The whole ATS",

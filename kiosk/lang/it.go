@@ -357,6 +357,7 @@ var italian = table{
 	"watch.alarms.new":              "Allarmi da esaminare",
 	"watch.alarms.all":              "Tutti gli allarmi",
 	"watch.alarms.none_new":         "Nessun allarme da esaminare.",
+	"watch.alarms.more":             "Mostrati i {0} più recenti di {1} allarmi.",
 	"watch.alarms.none":             "Nessun allarme in quest'anno scolastico.",
 	"watch.alarms.method":           "Metodo {0}, alfa {1}, base di {2} segnalazioni, almeno {3} assenti.",
 	"watch.whole":                   "Tutta l'ATS",

@@ -254,6 +254,7 @@ func TestSettingsForm(t *testing.T) {
 	}
 	_, body = f.do(t, "rossi", "GET", "/ats/alarms", nil)
 	wantIn(t, "alarms with the new settings", body, "Metodo EARS C3, alfa 0.02, base di 9 segnalazioni, almeno 8 assenti")
+	wantNotIn(t, "a short list", body, `id="more"`)
 }
 
 func TestSuppress(t *testing.T) {

@@ -20,10 +20,15 @@ var States = []string{"new", "seen", "dismissed"}
 // maxNote bounds a review's note: a sentence, not a report.
 const maxNote = 500
 
+// maxListed bounds the alarm list: the newest first, a season's worth of
+// a large ATS's, not a page no one scrolls.
+const maxListed = 300
+
 // alarmsData is the alarm list.
 type alarmsData struct {
 	Settings store.Settings
-	Alarms   []Alarm
+	Alarms   []Alarm // the newest maxListed
+	All      int     // how many there are
 	Names    map[string]string
 	States   []string
 }
@@ -46,7 +51,7 @@ func (p *pages) showAlarms(w http.ResponseWriter, rq *request, status int, errs 
 			p.internal(w, rq, err)
 			return
 		}
-		d.Settings, d.Alarms, d.Names = wd.Settings, wd.Alarms, names(cov.Sentinels)
+		d.Settings, d.Alarms, d.All, d.Names = wd.Settings, wd.Alarms[:min(len(wd.Alarms), maxListed)], len(wd.Alarms), names(cov.Sentinels)
 	}
 	p.render(w, rq, status, "alarms", page{Title: lang.WatchAlarmsTitle, Nav: "alarms", Errors: errs, Data: d})
 }
