@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"slices"
 	"sort"
 	"strconv"
 
@@ -95,8 +94,12 @@ func (p *pages) summaryOf(rq *request, day calendar.Day) (*Summary, error) {
 	sum.Total.Alarms = alarms[""]
 	sum.Plessi = len(sum.Schools)
 	// The sentinels that sent nothing this week are in the list too.
+	sent := make(map[string]bool, len(sum.Schools))
+	for _, r := range sum.Schools {
+		sent[r.Code] = true
+	}
 	for _, sc := range cov.Sentinels {
-		if !slices.ContainsFunc(sum.Schools, func(r SummaryRow) bool { return r.Code == sc.Code }) {
+		if !sent[sc.Code] {
 			sum.Schools = append(sum.Schools, SummaryRow{Code: sc.Code, Name: sc.Name})
 		}
 	}
