@@ -85,13 +85,16 @@ var allowed = map[string][]string{
 		"privacy/access", "privacy/report",
 		"scanner", "scanner/cv", "scanner/qrimage",
 		"verify", "verify/calendar", "verify/gateway", "verify/issue", "verify/revocation", "verify/trustdata"},
-	"cmd/portal":              {"cmd/internal/cli", "cmd/portal/alarm", "cmd/portal/api", "cmd/portal/registry", "cmd/portal/store", "cmd/portal/web", "privacy/access", "privacy/loopback", "privacy/report", "verify/calendar"},
-	"cmd/portal/alarm":        {},
-	"cmd/portal/store":        {"privacy/access", "privacy/report"},
-	"cmd/portal/store/pgtest": {},
-	"cmd/portal/api":          {"cmd/portal/store", "privacy/report", "verify/calendar"},
-	"cmd/portal/registry":     {"cmd/portal/store", "privacy/report"},
-	"cmd/portal/web":          {"cmd/portal/registry", "cmd/portal/store", "kiosk/lang", "kiosk/lang/pages", "privacy/access", "privacy/report", "verify/calendar"},
+	"cmd/portal":                 {"cmd/internal/cli", "cmd/portal/alarm", "cmd/portal/api", "cmd/portal/registry", "cmd/portal/store", "cmd/portal/watch", "cmd/portal/web", "privacy/access", "privacy/loopback", "privacy/report", "verify/calendar"},
+	"cmd/portal/alarm":           {},
+	"cmd/portal/alarm/alarmtest": {},
+	"cmd/portal/watch":           {"cmd/portal/alarm", "cmd/portal/store", "kiosk/lang", "verify/calendar"},
+	"cmd/portal/store/storetest": {"cmd/portal/store"},
+	"cmd/portal/store":           {"privacy/access", "privacy/report"},
+	"cmd/portal/store/pgtest":    {},
+	"cmd/portal/api":             {"cmd/portal/store", "privacy/report", "verify/calendar"},
+	"cmd/portal/registry":        {"cmd/portal/store", "privacy/report"},
+	"cmd/portal/web":             {"cmd/portal/registry", "cmd/portal/store", "kiosk/lang", "kiosk/lang/pages", "privacy/access", "privacy/report", "verify/calendar"},
 
 	// Test infrastructure, imported only by tests.
 	"testdata/shared":       {},
@@ -123,8 +126,8 @@ var external = map[string][]string{
 	"github.com/go-json-experiment/json": {},
 	"github.com/chromedp/chromedp":       {"testdata/browser"},
 	"github.com/chromedp/cdproto":        {"testdata/browser"},
-	"golang.org/x/crypto":                {"privacy/access"}, // argon2id for the office's and the portal's passwords
-	"codeberg.org/go-pdf/fpdf":           {"kiosk/office/docs"},
+	"golang.org/x/crypto":                {"privacy/access"},                        // argon2id for the office's and the portal's passwords
+	"codeberg.org/go-pdf/fpdf":           {"kiosk/office/docs", "cmd/portal/watch"}, // the office's documents, the ATS's weekly summary
 }
 
 // cgoAllowed are the packages that may say import "C" or import a cgo

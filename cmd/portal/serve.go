@@ -26,6 +26,7 @@ import (
 	"github.com/scuola/kiosk/cmd/internal/cli"
 	"github.com/scuola/kiosk/cmd/portal/api"
 	"github.com/scuola/kiosk/cmd/portal/store"
+	"github.com/scuola/kiosk/cmd/portal/watch"
 	"github.com/scuola/kiosk/cmd/portal/web"
 	"github.com/scuola/kiosk/privacy/loopback"
 )
@@ -137,7 +138,11 @@ func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
 // routes are the portal's two faces: the report protocol for the
 // schools' programs under /api/, the pages for the ATS's people elsewhere.
 func routes(st store.Store, logger *slog.Logger) (http.Handler, error) {
-	pages, err := web.New(st, web.Options{Log: logger})
+	dashboard := watch.Pages(st, watch.Options{Viewer: func(r *http.Request) (watch.Viewer, bool) {
+		v, ok := web.ViewerOf(r)
+		return watch.Viewer(v), ok
+	}})
+	pages, err := web.New(st, web.Options{Log: logger, Dashboard: dashboard})
 	if err != nil {
 		return nil, err
 	}

@@ -123,6 +123,20 @@ func TestServePages(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Request.URL.Path != "/schools" || !strings.Contains(string(page), "MIEE00100A") {
 		t.Errorf("after login: %d %s", resp.StatusCode, resp.Request.URL)
 	}
+	// The ATS's dashboard is mounted behind the same login, and the menu
+	// leads to it.
+	if !strings.Contains(string(page), `href="/ats/"`) {
+		t.Error("the registry's menu has no link to the dashboard")
+	}
+	resp, err = hc.Get(base + "/ats/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "ATS Milano") {
+		t.Errorf("the dashboard: %d %s", resp.StatusCode, page)
+	}
 	// The protocol is still the protocol's.
 	resp, err = hc.Get(base + "/api/v1/nothing")
 	if err != nil {

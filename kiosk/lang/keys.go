@@ -235,3 +235,43 @@ const (
 	PortalImportTaken    Key = "portal.import.taken"     // {0} code
 	PortalImportDone     Key = "portal.import.done"      // {0} added, {1} updated
 )
+
+// ATS surveillance pages (cmd/portal/watch): the texts its Go code names;
+// the templates' own labels are keys under "watch." (cmd/portal/watch
+// checks that each exists).
+const (
+	WatchDashboardTitle      Key = "watch.dashboard.title"
+	WatchSchoolTitle         Key = "watch.school.title"
+	WatchAlarmsTitle         Key = "watch.alarms.title"
+	WatchSettingsTitle       Key = "watch.settings.title"
+	WatchSummaryTitle        Key = "watch.summary.title"
+	WatchErrorTitle          Key = "watch.error.title"
+	WatchErrNotYours         Key = "watch.error.not_yours"
+	WatchErrNoSchool         Key = "watch.error.no_school"
+	WatchErrReadOnly         Key = "watch.error.read_only"
+	WatchErrState            Key = "watch.error.state"
+	WatchErrNoteNeeded       Key = "watch.error.note_needed"
+	WatchErrNote             Key = "watch.error.note"
+	WatchErrNoAlarm          Key = "watch.error.no_alarm"
+	WatchErrNoATS            Key = "watch.error.no_ats"
+	WatchErrSetting          Key = "watch.error.setting"
+	WatchErrWeek             Key = "watch.error.week"
+	WatchChartATS            Key = "watch.chart.ats"
+	WatchChartEmpty          Key = "watch.chart.empty"
+	WatchChartAlarm          Key = "watch.chart.alarm"
+	WatchChartObserved       Key = "watch.chart.observed"
+	WatchChartExpected       Key = "watch.chart.expected"
+	WatchChartUpper          Key = "watch.chart.upper"
+	WatchColCode             Key = "watch.col.code"
+	WatchColSchool           Key = "watch.col.school"
+	WatchColReports          Key = "watch.col.reports"
+	WatchColAbsent           Key = "watch.col.absent"
+	WatchColIllness          Key = "watch.col.illness"
+	WatchColMeasures         Key = "watch.col.measures"
+	WatchColAlarms           Key = "watch.col.alarms"
+	WatchSummaryOf           Key = "watch.summary.of"
+	WatchPrinted             Key = "watch.printed"
+	WatchPage                Key = "watch.page"
+	WatchSummaryNote         Key = "watch.summary.note"
+	WatchSummaryNoteRegional Key = "watch.summary.note_regional"
+)

@@ -10,13 +10,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scuola/kiosk/cmd/portal/alarm/alarmtest"
 )
 
 // A school year of one building (71 twice-weekly reports, with an
 // epidemic): the series the ATS judges for every sentinel building each
 // report day.
 func BenchmarkDetect(b *testing.B) {
-	y := newSeason(1, true).absent
+	y := alarmtest.NewSeason(1, true).Absent
 	for _, m := range Methods {
 		b.Run(string(m), func(b *testing.B) {
 			b.ReportAllocs()
@@ -35,7 +37,7 @@ func BenchmarkDetect(b *testing.B) {
 // series as its ns/op.
 func BenchmarkEarsCInR(b *testing.B) {
 	rscript := requireR(b)
-	y := newSeason(1, true).absent
+	y := alarmtest.NewSeason(1, true).Absent
 	values := make([]string, len(y))
 	for i, v := range y {
 		values[i] = strconv.FormatFloat(v, 'g', -1, 64)

@@ -433,4 +433,5 @@ var migrations = []string{
 	);
 	CREATE INDEX audit_ats ON audit (ats, at);
 	CREATE INDEX audit_at ON audit (at)`,
+	watchMigration,
 }

@@ -99,6 +99,8 @@ type Store interface {
 	// included, in order.
 	Absences(ctx context.Context, code, from, to string) ([]report.DatedAbsences, error)
 
+	Watch // the ATS's pages (watch.go)
+
 	Close() error
 }
 
