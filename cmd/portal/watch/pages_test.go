@@ -163,7 +163,7 @@ func TestRegionalSeesAggregatesOnly(t *testing.T) {
 	wantNotIn(t, "regional dashboard", body, `href="/ats/schools/`, "Primaria n. 1 (InEE00000)")
 	_, body = f.do(t, "regione", "GET", "/ats/alarms?ats="+url.QueryEscape("ATS Insubria"), nil)
 	wantIn(t, "regional alarms", body, "Tutta l&#39;ATS", "Sola lettura")
-	wantNotIn(t, "regional alarms", body, "InEE0000", `<form method="post"`)
+	wantNotIn(t, "regional alarms", body, "InEE0000", `<form method="post" action="/ats`)
 	_, body = f.do(t, "regione", "GET", "/ats/settings?ats="+url.QueryEscape("ATS Insubria"), nil)
 	wantIn(t, "regional settings", body, `<fieldset disabled class="plain">`, "Sola lettura")
 	wantNotIn(t, "regional settings", body, `id="save"`)
