@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"image/jpeg"
 	"image/png"
 	"io"
 	"os"
@@ -130,7 +129,7 @@ func TestVideoSourceReadsEveryFrame(t *testing.T) {
 	}
 }
 
-// exifJPEG encodes the gray frame of text as a JPEG whose EXIF orientation
+// exifJPEG writes the gray frame of text as a JPEG whose EXIF orientation
 // tag is o, as a phone stores a photo taken upright or on its side.
 func exifJPEG(t *testing.T, dir, name, text string, o uint16) string {
 	t.Helper()
@@ -138,23 +137,12 @@ func exifJPEG(t *testing.T, dir, name, text string, o uint16) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var j bytes.Buffer
-	if err := jpeg.Encode(&j, f.Gray, &jpeg.Options{Quality: 95}); err != nil {
+	b, err := frames.PhoneJPEG(f.Gray, o)
+	if err != nil {
 		t.Fatal(err)
 	}
-	// A little-endian TIFF header and IFD0 of one entry: Orientation, SHORT.
-	tiff := []byte("II\x2a\x00\x08\x00\x00\x00\x01\x00\x12\x01\x03\x00\x01\x00\x00\x00")
-	tiff = binary.LittleEndian.AppendUint16(tiff, o)
-	tiff = append(tiff, 0, 0, 0, 0, 0, 0) // value padding, no next IFD
-	app1 := append([]byte("Exif\x00\x00"), tiff...)
-	var b bytes.Buffer
-	b.Write(j.Bytes()[:2]) // SOI
-	b.Write([]byte{0xff, 0xe1})
-	binary.Write(&b, binary.BigEndian, uint16(len(app1)+2))
-	b.Write(app1)
-	b.Write(j.Bytes()[2:])
 	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, b.Bytes(), 0o600); err != nil {
+	if err := os.WriteFile(p, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return p
