@@ -182,7 +182,7 @@ func (c *comparison) sizeTable(t testing.TB, perSet int) string {
 	}
 	text := frames.CertificateLike(1, 560)
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n| condition |")
+	fmt.Fprintf(&b, "\n| condition (%d seeds) |", seeds)
 	for _, sz := range sizeFrames {
 		fmt.Fprintf(&b, " %d×%d: %s | kiosk ms |", sz[0], sz[1], c.toolNames(" | "))
 	}
@@ -228,7 +228,6 @@ func (c *comparison) sizeTable(t testing.TB, perSet int) string {
 		}
 		fmt.Fprintln(&b)
 	}
-	fmt.Fprintf(&b, "\n(%d seeds per cell)\n", seeds)
 	return b.String()
 }
 
