@@ -38,9 +38,9 @@ type Decoder struct {
 	assist   Assist
 	thorough bool
 	// Scratch images reused from frame to frame.
-	compact, exposed, smoothTmp, smoothed, equalized, rectified, enlarged *image.Gray
-	halvings                                                              []*image.Gray // pyramid levels 1, 2, …
-	levels                                                                []*image.Gray // this frame's pyramid
+	compact, exposed, smoothTmp, smoothed, equalized, rectified, enlarged, focused *image.Gray
+	halvings                                                                       []*image.Gray // pyramid levels 1, 2, …
+	levels                                                                         []*image.Gray // this frame's pyramid
 }
 
 // NewDecoder returns a decoder with the given options.
@@ -61,13 +61,9 @@ func (d *Decoder) Decode(frame *image.Gray) []Result {
 	if t := exposureTable(frame); t != nil {
 		d.exposed = remap(frame, t, d.exposed)
 		frame = d.exposed
-	} else if w := frame.Rect.Dx(); frame.Stride != w {
+	} else if frame.Stride != frame.Rect.Dx() {
 		// A sub-image: the stages want contiguous rows.
-		h := frame.Rect.Dy()
-		d.compact = gray.Reuse(d.compact, w, h)
-		for y := 0; y < h; y++ {
-			copy(d.compact.Pix[y*w:(y+1)*w], frame.Pix[y*frame.Stride:])
-		}
+		d.compact = gray.Copy(frame, frame.Rect, d.compact)
 		frame = d.compact
 	}
 	return newCascade(d, frame, time.Now().Add(d.budget)).run()

@@ -271,3 +271,40 @@ func TestExposure(t *testing.T) {
 		}
 	}
 }
+
+// Once the base level has seen a triple, a finer level is searched only
+// around it: the part searched holds the code, is a fraction of the level,
+// and a code read there reports its corners in the frame's pixels.
+func TestFocusOnTheTriplesSeen(t *testing.T) {
+	f, err := frames.Render(certificate, frames.Scene{Width: 2560, Height: 1920, Size: 0.3, Tilt: 10, Roll: 20, OffsetX: 0.25, OffsetY: -0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewDecoder(Options{Budget: time.Second})
+	c := newCascade(d, f.Gray, time.Now().Add(time.Second))
+	if img, origin := c.focus(0); img != f.Gray || origin != (image.Point{}) {
+		t.Fatal("nothing seen yet, but the level was not searched whole")
+	}
+	// The base level's first stage sees the code's three patterns.
+	c.level, c.frame = 1, c.pyramid.level(1)
+	c.try(view{img: c.frame, bin: hybrid, toFrame: identity})
+	if len(c.seen.modules) < 4 {
+		t.Fatalf("the base level saw %d patterns of triples", len(c.seen.modules))
+	}
+	c.level, c.finders = 0, 0
+	c.frame, c.origin = c.focus(0)
+	r := c.frame.Rect
+	if 4*r.Dx()*r.Dy() > 2560*1920 {
+		t.Errorf("focused part %v is not a fraction of the level", r)
+	}
+	for _, p := range f.Corners {
+		if x, y := int(p[0])-c.origin.X, int(p[1])-c.origin.Y; !image.Pt(x, y).In(r) {
+			t.Errorf("corner %v outside the focused part %v at %v", p, r, c.origin)
+		}
+	}
+	rs := c.try(view{img: c.frame, bin: hybrid, toFrame: identity})
+	if len(rs) != 1 || rs[0].Text != certificate {
+		t.Fatalf("focused part: read %d codes", len(rs))
+	}
+	checkCorners(t, rs[0].Corners, f)
+}

@@ -12,7 +12,8 @@
 //     stages, a hard one (glare, moiré, 40° of tilt) as many as the budget
 //     allows. It searches an image pyramid (pyramid.go), first at the level
 //     whose long side is at most 1280 px, where a phone photo's modules are
-//     a few pixels wide, then the finer levels for small codes; a frame of
+//     a few pixels wide, then the finer levels for small codes, only
+//     around the finder patterns already seen if any; a frame of
 //     too few gray levels is stretched first (exposure.go). Its detector
 //     tolerates perspective and any in-plane rotation better than
 //     gozxing's own (detect.go, fit.go). An Assist (scanner/cv) adds OpenCV

@@ -43,6 +43,9 @@ type outcome struct {
 	// the cheap evidence that a code may be in view, which decides whether
 	// the expensive stages of the cascade are worth their time.
 	finders int
+	// seen is where the most plausible candidates are and how large their
+	// modules, in frame pixels: where the finer pyramid levels are searched.
+	seen region
 }
 
 var (
@@ -79,6 +82,8 @@ func read(v view) outcome {
 	var out outcome
 	info, cands := finders(matrix)
 	out.finders = len(cands)
+	ts := triples(cands)
+	out.seen = candidateRegion(ts, v.toFrame)
 
 	used := map[*detector.FinderPattern]bool{}
 	try := func(t triple) {
@@ -95,7 +100,7 @@ func read(v view) outcome {
 	if info != nil {
 		try(newTriple(info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()))
 	}
-	for i, t := range triples(cands) {
+	for i, t := range ts {
 		if i == maxTriples {
 			break
 		}

@@ -105,7 +105,12 @@ var (
 //     alike), plus kiosk over the whole set in one process, and in-process;
 //  2. each qr-blackbox set turned by right and by oblique angles, at ½×, 1×
 //     and 3×: images read by each tool;
-//  3. the same views summed over the sets, per angle and scale.
+//  3. the same views summed over the sets, per angle and scale;
+//  4. each qr-blackbox photo as a 12-megapixel phone's portrait JPEG
+//     (stored on its side, EXIF orientation 6), every tool as a process
+//     per image;
+//  5. generated certificates in 13 conditions at 640×480, 1280×960,
+//     1920×1080 and 4032×3024: frames read by each tool.
 //
 // In tables 2 and 3 kiosk decodes in this process with kiosk decode's
 // decoder and budget (its reads are the command's; 4,000 process starts of
@@ -138,6 +143,155 @@ func BenchmarkCompareTools(b *testing.B) {
 		fmt.Print(c.setTable(b, perSet))
 	}
 	fmt.Print(c.variantTables(b, perSet))
+	fmt.Print(c.phoneTable(b, perSet))
+	fmt.Print(c.sizeTable(b, perSet))
+}
+
+// sizeConditions are the generated views of table 5: the kinds of view
+// issue 13 found behind (close-ups, screens, rotations, perspective,
+// exposure) and small or blurred codes, which only the finer pyramid
+// levels of a large frame resolve.
+var sizeConditions = []frames.Preset{
+	{Name: "close-up (code and quiet zone fill the height)", Scene: frames.Scene{Size: 0.85, Tilt: 5, Roll: 3}},
+	{Name: "screen, moiré 0.6", Scene: frames.Scene{Size: 0.6, Screen: true, Moire: 0.6, Tilt: 10, Roll: 5}},
+	{Name: "screen, 2 glare spots", Scene: frames.Scene{Size: 0.6, Screen: true, Glare: 2, Tilt: 10}},
+	{Name: "roll 37°", Scene: frames.Scene{Size: 0.6, Roll: 37, Tilt: 5}},
+	{Name: "roll 128°", Scene: frames.Scene{Size: 0.6, Roll: 128, Tilt: 5}},
+	{Name: "tilt 45°, roll 20°", Scene: frames.Scene{Size: 0.5, Tilt: 45, Roll: 20}},
+	{Name: "tilt 50°, roll 10°", Scene: frames.Scene{Size: 0.6, Tilt: 50, Roll: 10}},
+	{Name: "yaw 45°, roll 10°", Scene: frames.Scene{Size: 0.5, Yaw: 45, Roll: 10}},
+	{Name: "light 0.08 (under-exposed)", Scene: frames.Scene{Size: 0.6, Light: 0.08, Noise: 4}},
+	{Name: "light 4 (over-exposed)", Scene: frames.Scene{Size: 0.6, Light: 4, Tilt: 5}},
+	{Name: "small (10 % of the height), tilt 30°", Scene: frames.Scene{Size: 0.1, Tilt: 30, OffsetX: -0.2}},
+	{Name: "small screen (20 %), moiré 0.5", Scene: frames.Scene{Size: 0.2, Screen: true, Moire: 0.5, Tilt: 10}},
+	{Name: "small (25 %), blur σ 2", Scene: frames.Scene{Size: 0.25, Blur: 2, Tilt: 20}},
+}
+
+// sizeFrames are the frame sizes of table 5: VGA, 1280×960, a 1080p camera
+// and a 12-megapixel phone.
+var sizeFrames = [][2]int{{640, 480}, {1280, 960}, {1920, 1080}, {4032, 3024}}
+
+// sizeTable renders a certificate-like code in every condition at every
+// frame size, 5 seeds (1 in the smoke run), and returns table 5 in
+// Markdown: frames read per tool, kiosk in process with kiosk decode's
+// decoder, the others from a PNG file, and kiosk's median ms.
+func (c *comparison) sizeTable(t testing.TB, perSet int) string {
+	seeds := int64(5)
+	if perSet < 5 {
+		seeds = 1
+	}
+	text := frames.CertificateLike(1, 560)
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n| condition (%d seeds) |", seeds)
+	for _, sz := range sizeFrames {
+		fmt.Fprintf(&b, " %d×%d: %s | kiosk ms |", sz[0], sz[1], c.toolNames(" | "))
+	}
+	fmt.Fprintf(&b, "\n|---|%s\n", strings.Repeat(strings.Repeat("---:|", len(c.tools)+1), len(sizeFrames)))
+	p := filepath.Join(c.tmp, "size.png")
+	for _, cond := range sizeConditions {
+		fmt.Fprintf(&b, "| %s |", cond.Name)
+		for _, sz := range sizeFrames {
+			read := make([]int, len(c.tools))
+			var times []time.Duration
+			for seed := int64(0); seed < seeds; seed++ {
+				s := cond.Scene
+				s.Width, s.Height, s.Seed = sz[0], sz[1], seed
+				f, err := frames.Render(text, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				start := time.Now()
+				for _, r := range c.dec.Decode(f.Gray) {
+					if r.Text == text {
+						read[0]++
+						break
+					}
+				}
+				times = append(times, time.Since(start))
+				if len(c.tools) == 1 {
+					continue
+				}
+				var buf bytes.Buffer
+				if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, f.Gray); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				for i, tl := range c.tools[1:] {
+					if contains(tl.read(p), text) {
+						read[i+1]++
+					}
+				}
+			}
+			fmt.Fprintf(&b, " %s | %.0f |", joinInts(read), median(times))
+		}
+		fmt.Fprintln(&b)
+	}
+	return b.String()
+}
+
+// phoneSide and phoneOrientation make the qr-blackbox photos look like a
+// 12-megapixel phone's portrait photos: long side 4032 px, stored on their
+// side with EXIF orientation 6, as the photos of issue 13 were.
+const (
+	phoneSide        = 4032
+	phoneOrientation = 6
+)
+
+// phoneTable runs every tool, kiosk decode included, as a process per
+// image on each qr-blackbox photo stored as a phone stores a portrait
+// photo, and returns table 4 in Markdown: images read per set, and kiosk
+// decode's median wall time per image (process start and the reading of a
+// 12-megapixel JPEG included).
+func (c *comparison) phoneTable(t testing.TB, perSet int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n| set | images | read as %d px portrait JPEG: %s | kiosk decode median ms |\n", phoneSide, c.toolNames(" | "))
+	fmt.Fprintf(&b, "|---|---:|%s---:|\n", strings.Repeat("---:|", len(c.tools)))
+	p := filepath.Join(c.tmp, "phone.jpg")
+	for _, s := range blackboxSets(t) {
+		s.items = s.items[:min(perSet, len(s.items))]
+		read := make([]int, len(c.tools))
+		var times []time.Duration
+		for _, it := range s.items {
+			photo, err := cv.ReadGray(it.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Stored turned counter-clockwise: orientation 6 turns it back.
+			// (Variant enlarges 8× at most: the smallest photos end up smaller.)
+			v, err := frames.Variant(photo, 90, min(8, phoneSide/float64(max(photo.Rect.Dx(), photo.Rect.Dy()))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := frames.PhoneJPEG(v, phoneOrientation)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			for i, tl := range c.tools {
+				start := time.Now()
+				if contains(tl.read(p), it.text) {
+					read[i]++
+				}
+				if i == 0 {
+					times = append(times, time.Since(start))
+				}
+			}
+		}
+		fmt.Fprintf(&b, "| %s | %d | %s | %.0f |\n", s.name, len(s.items), joinInts(read), median(times))
+	}
+	return b.String()
+}
+
+func joinInts(n []int) string {
+	var s []string
+	for _, x := range n {
+		s = append(s, fmt.Sprint(x))
+	}
+	return strings.Join(s, " | ")
 }
 
 // comparison holds the tools and the in-process decoder of kiosk decode.
@@ -284,13 +438,6 @@ func (c *comparison) variantTables(t testing.TB, perSet int) string {
 		}
 		return n
 	}
-	cells := func(n []int) string {
-		var s []string
-		for _, x := range n {
-			s = append(s, fmt.Sprint(x))
-		}
-		return strings.Join(s, " | ")
-	}
 	var b strings.Builder
 	dashes := strings.Repeat("---:|", len(c.tools))
 	fmt.Fprintf(&b, "\n| set | scale | images | right angles (0/90/180/270): %s | oblique (15/30/45/60): %s |\n", c.toolNames(" | "), c.toolNames(" | "))
@@ -301,7 +448,7 @@ func (c *comparison) variantTables(t testing.TB, perSet int) string {
 		for _, scale := range variantScales {
 			right := sum(func(k variantKey) bool { return k.set == s.name && k.scale == scale && math.Mod(k.angle, 90) == 0 })
 			oblique := sum(func(k variantKey) bool { return k.set == s.name && k.scale == scale && math.Mod(k.angle, 90) != 0 })
-			fmt.Fprintf(&b, "| %s | %g× | %d×4 | %s | %s |\n", s.name, scale, images[s.name], cells(right), cells(oblique))
+			fmt.Fprintf(&b, "| %s | %g× | %d×4 | %s | %s |\n", s.name, scale, images[s.name], joinInts(right), joinInts(oblique))
 		}
 	}
 	fmt.Fprintf(&b, "\n| angle | images | ")
@@ -312,13 +459,13 @@ func (c *comparison) variantTables(t testing.TB, perSet int) string {
 	for _, angle := range variantAngles {
 		fmt.Fprintf(&b, "| %g° | %d |", angle, total)
 		for _, scale := range variantScales {
-			fmt.Fprintf(&b, " %s |", cells(sum(func(k variantKey) bool { return k.angle == angle && k.scale == scale })))
+			fmt.Fprintf(&b, " %s |", joinInts(sum(func(k variantKey) bool { return k.angle == angle && k.scale == scale })))
 		}
 		fmt.Fprintln(&b)
 	}
 	fmt.Fprintf(&b, "| all | %d |", total*len(variantAngles))
 	for _, scale := range variantScales {
-		fmt.Fprintf(&b, " %s |", cells(sum(func(k variantKey) bool { return k.scale == scale })))
+		fmt.Fprintf(&b, " %s |", joinInts(sum(func(k variantKey) bool { return k.scale == scale })))
 	}
 	fmt.Fprintln(&b)
 	return b.String()

@@ -61,14 +61,20 @@ func DecodeGray(data []byte) (*image.Gray, error) {
 		return nil, fmt.Errorf("cannot decode %s: %w", format, err)
 	}
 	defer m.Close()
-	if m.Empty() || m.Cols() != cfg.Width || m.Rows() != cfg.Height || m.Type() != gocv.MatTypeCV8U {
+	// A phone's photo is stored as the sensor saw it, with an EXIF tag
+	// saying how to turn it: OpenCV turns it, so a portrait photo comes
+	// out with its sides swapped, and the corners reported are those of
+	// the picture as every viewer shows it.
+	upright := m.Cols() == cfg.Width && m.Rows() == cfg.Height
+	turned := m.Cols() == cfg.Height && m.Rows() == cfg.Width
+	if m.Empty() || !(upright || turned) || m.Type() != gocv.MatTypeCV8U {
 		return nil, fmt.Errorf("cannot decode %s image (corrupt data)", format)
 	}
 	pix, err := m.DataPtrUint8()
 	if err != nil {
 		return nil, err
 	}
-	g := image.NewGray(image.Rect(0, 0, cfg.Width, cfg.Height))
+	g := image.NewGray(image.Rect(0, 0, m.Cols(), m.Rows()))
 	copy(g.Pix, pix)
 	return g, nil
 }

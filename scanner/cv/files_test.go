@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image/png"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scuola/kiosk/testdata/frames"
 )
@@ -124,5 +126,47 @@ func TestVideoSourceReadsEveryFrame(t *testing.T) {
 	}
 	if _, err := OpenVideo(filepath.Join(t.TempDir(), "none.avi")); err == nil {
 		t.Fatal("missing video opened")
+	}
+}
+
+// exifJPEG writes the gray frame of text as a JPEG whose EXIF orientation
+// tag is o, as a phone stores a photo taken upright or on its side.
+func exifJPEG(t *testing.T, dir, name, text string, o uint16) string {
+	t.Helper()
+	f, err := frames.Render(text, frames.Scene{Width: 320, Height: 240, Size: 0.6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := frames.PhoneJPEG(f.Gray, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A portrait phone photo is stored landscape with orientation 6 (or 8):
+// it used to be refused as corrupt because OpenCV turns it upright.
+func TestReadGrayTurnsPhotosByTheirEXIFOrientation(t *testing.T) {
+	dir := t.TempDir()
+	dec := newDecoder(t, time.Second)
+	for _, c := range []struct {
+		orientation uint16
+		w, h        int
+	}{{1, 320, 240}, {3, 320, 240}, {6, 240, 320}, {8, 240, 320}} {
+		name := fmt.Sprintf("o%d.jpg", c.orientation)
+		g, err := ReadGray(exifJPEG(t, dir, name, "HC1:EXIF", c.orientation))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if g.Rect.Dx() != c.w || g.Rect.Dy() != c.h {
+			t.Errorf("%s: %v, want %d×%d", name, g.Rect, c.w, c.h)
+		}
+		if !reads(dec.Decode(g), "HC1:EXIF") {
+			t.Errorf("%s: code not read", name)
+		}
 	}
 }

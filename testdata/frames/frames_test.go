@@ -2,6 +2,8 @@ package frames
 
 import (
 	"bytes"
+	"image"
+	"image/jpeg"
 	"testing"
 )
 
@@ -96,5 +98,27 @@ func TestVariant(t *testing.T) {
 	}
 	if _, err := Variant(f.Gray, 0, 0); err == nil {
 		t.Error("scale 0 accepted")
+	}
+}
+
+// PhoneJPEG refuses orientations EXIF does not define, and its file is a
+// JPEG of the stored pixels (Go's decoder ignores the tag).
+func TestPhoneJPEG(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 64, 48))
+	for _, o := range []uint16{0, 9} {
+		if _, err := PhoneJPEG(g, o); err == nil {
+			t.Errorf("orientation %d accepted", o)
+		}
+	}
+	b, err := PhoneJPEG(g, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(b))
+	if err != nil || cfg.Width != 64 || cfg.Height != 48 {
+		t.Fatalf("%v %+v", err, cfg)
+	}
+	if !bytes.Contains(b[:64], []byte("Exif\x00\x00II")) {
+		t.Error("no EXIF segment after SOI")
 	}
 }
