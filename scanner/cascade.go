@@ -19,6 +19,10 @@ type cascade struct {
 	eq       *image.Gray // computed on first use at this level
 	origin   image.Point // of frame in the level's pixels (a focused part)
 	seen     region      // where triples were seen, at any level so far
+	// In a search for every code (Options.Thorough): the codes read so
+	// far, and the unread triples the last stage left.
+	found   []Result
+	pending int
 }
 
 func newCascade(d *Decoder, frame *image.Gray, deadline time.Time) *cascade {
@@ -152,14 +156,26 @@ func (c *cascade) run() []Result {
 				continue
 			}
 			if (l != first || i > 0) && time.Now().After(c.deadline) {
-				return nil
+				return c.found
 			}
-			if r := s.run(c); len(r) > 0 {
-				return r
+			r := s.run(c)
+			if !c.d.thorough {
+				if len(r) > 0 {
+					return r
+				}
+				continue
+			}
+			for _, x := range r {
+				c.found = appendNew(c.found, x)
+			}
+			if len(c.found) > 0 && c.pending == 0 && !s.coarser {
+				// Every plausible triple at this resolution belongs to a
+				// code read: nothing suggests another.
+				return c.found
 			}
 		}
 	}
-	return nil
+	return c.found
 }
 
 // coarser is the next pyramid level down from the one being searched.
@@ -245,7 +261,11 @@ func (c *cascade) try(v view) []Result {
 			return Point{(p.X + ox) * f, (p.Y + oy) * f}
 		}
 	}
+	if c.d.thorough {
+		v.every, v.known, v.deadline = true, c.found, c.deadline
+	}
 	o := read(v)
+	c.pending = o.pending
 	c.finders += o.finders
 	c.seen.merge(o.seen)
 	return o.results

@@ -27,6 +27,13 @@ type Options struct {
 	// washed-out, very dark or badly creased code can show no finder
 	// candidate to them. A live camera leaves it off, so that the frames
 	// of an empty hall cost two cheap stages.
+	//
+	// Thorough also looks for every code in the image, not only the first:
+	// after a stage reads codes, the next stages and finer levels go on
+	// (skipping the finder patterns of the codes read) while plausible
+	// triples of finder patterns are left unread, for a photo of several
+	// codes or a sheet of them. A live frame shows one pupil's code; the
+	// kiosk stops at the first read.
 	Thorough bool
 }
 

@@ -99,6 +99,33 @@ func TestDecodeTwoCodes(t *testing.T) {
 	}
 }
 
+// A thorough decoder, pure Go, reads every code of a sheet and reports each
+// once, with its corners; codes of the same text in two places are two.
+func TestDecodeEverySheetCodePureGo(t *testing.T) {
+	texts := frames.SheetTexts(9)
+	texts[8] = texts[0]
+	f, err := frames.Sheet(texts, 3, frames.Scene{Width: 1280, Height: 960, Size: 0.75, Tilt: 10, Roll: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := NewDecoder(Options{Budget: 2 * time.Second, Thorough: true}).Decode(f.Gray)
+	got := map[string]int{}
+	for _, r := range rs {
+		got[r.Text]++
+		if c := center(r.Corners); !inside(r.Corners, c) || math.Hypot(r.Corners[0].X-r.Corners[2].X, r.Corners[0].Y-r.Corners[2].Y) < 50 {
+			t.Errorf("implausible corners %v", r.Corners)
+		}
+	}
+	if len(rs) != 9 || got[texts[0]] != 2 {
+		t.Fatalf("read %d codes (%d of the text shown twice), want 9", len(rs), got[texts[0]])
+	}
+	for _, text := range texts[1:8] {
+		if got[text] != 1 {
+			t.Errorf("%s read %d times", text, got[text])
+		}
+	}
+}
+
 // A frame full of finder-like texture must not run past its budget by more
 // than one stage.
 func TestDecodeRespectsBudget(t *testing.T) {

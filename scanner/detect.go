@@ -24,10 +24,10 @@ import (
 //     patterns (versions 7+) is read from a first sampling and, failing
 //     that, the neighbouring dimensions are tried.
 
-// maxCandidates bounds the finder-pattern candidates combined into triples
-// (the most confirmed ones): 10 give 120 triples, which the geometric
-// checks reduce to a handful.
-const maxCandidates = 10
+// maxLight bounds the light-on-dark candidates combined into triples when
+// they are only counted as evidence of a dark-mode code (the most
+// confirmed ones): the complement of a scene's texture is full of them.
+const maxLight = 10
 
 // maxTriples bounds the triples sampled and decoded per view, so a frame
 // full of finder-like texture cannot eat the budget of the later stages.
@@ -35,20 +35,38 @@ const maxTriples = 4
 
 // maxScanned stops the row scan for finder patterns once that many
 // candidates are known. A real frame has a handful; a frame with hundreds
-// (a tiled floor, a poster of squares) would make every selection of
-// triples, gozxing's included, cubic in their number and hang the kiosk.
+// (a tiled floor, a poster of squares) would make gozxing's selection of
+// the best triple, cubic in their number, hang the kiosk.
 const maxScanned = 60
+
+// maxScannedEvery is maxScanned when every code of an image is wanted (a
+// file, not a live frame): a sheet of 48 codes shows 144 finder patterns.
+// Triples are then formed among neighbours only (triples), so the work
+// grows linearly with the candidates; gozxing's pick is skipped above
+// maxScanned.
+const maxScannedEvery = 600
 
 // finders scans every few rows of the matrix for the 1:1:3:1:1 pattern of
 // finder patterns, as gozxing's multi-code finder does (not stopping after
-// the first code) but bounded by maxScanned. It returns gozxing's own pick
-// of the best triple (nil if none) and the candidates, most confirmed first.
-func finders(m *gozxing.BitMatrix) (*detector.FinderPatternInfo, []*detector.FinderPattern) {
+// the first code) but bounded by maxScanned candidates. It returns
+// gozxing's own pick of the best triple (nil if none, or if there are more
+// than maxScanned candidates) and the candidates, most confirmed first.
+//
+// every is the search for all the codes of an image: up to maxScannedEvery
+// candidates, on every third row. The sparser rows of a live frame (every
+// 7th at 960 px) cross a pattern turned by 45° off its centre, where its
+// runs are not 1:1:3:1:1: a lone code is still found by gozxing's denser
+// second scan (read), a sheet of them lost a third of its patterns.
+func finders(m *gozxing.BitMatrix, every bool) (*detector.FinderPatternInfo, []*detector.FinderPattern) {
 	f := detector.NewFinderPatternFinder(m, nil)
 	maxI, maxJ := m.GetHeight(), m.GetWidth()
 	skip := max(detector.FinderPatternFinder_MIN_SKIP, (3*maxI)/(4*detector.FinderPatternFinder_MAX_MODULES))
+	limit := maxScanned
+	if every {
+		skip, limit = detector.FinderPatternFinder_MIN_SKIP, maxScannedEvery
+	}
 	state := make([]int, 5)
-	for i := skip - 1; i < maxI && len(f.GetPossibleCenters()) < maxScanned; i += skip {
+	for i := skip - 1; i < maxI && len(f.GetPossibleCenters()) < limit; i += skip {
 		detector.FinderPatternFinder_doClearCounts(state)
 		cur := 0
 		for j := 0; j < maxJ; j++ {
@@ -81,7 +99,9 @@ func finders(m *gozxing.BitMatrix) (*detector.FinderPatternInfo, []*detector.Fin
 		}
 	}
 	var info *detector.FinderPatternInfo
-	if best, err := f.SelectBestPatterns(); err == nil {
+	if len(f.GetPossibleCenters()) > maxScanned {
+		// Too many for gozxing's cubic pick.
+	} else if best, err := f.SelectBestPatterns(); err == nil {
 		bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(best[0], best[1], best[2])
 		info = detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), tr.(*detector.FinderPattern))
 	}
@@ -126,22 +146,66 @@ func newTriple(bl, tl, tr *detector.FinderPattern) triple {
 // moduleSize is the mean module size at the three patterns.
 func (t triple) moduleSize() float64 { return (t.mbl + t.mtl + t.mtr) / 3 }
 
-// triples returns the plausible triples among the candidates, best first.
-// The bounds admit a code tilted by up to about 45° in any direction.
-func triples(c []*detector.FinderPattern) []triple {
-	c = c[:min(len(c), maxCandidates)]
+// triples returns the plausible triples among the first n candidates, best
+// first. The bounds admit a code tilted by up to about 45° in any
+// direction. Each candidate is combined with its nearest neighbours only
+// (those whose module size is compatible): a code's own patterns are
+// always among the nearest, and with n candidates the triples are at most
+// n·C(neighbours, 2) instead of C(n, 3); with up to neighbours+1
+// candidates, as in a live frame, that is every combination.
+func triples(c []*detector.FinderPattern, n int) []triple {
+	c = c[:min(len(c), n)]
+	seen := map[[3]int]bool{}
 	var out []triple
-	for i := 0; i < len(c); i++ {
-		for j := i + 1; j < len(c); j++ {
-			for k := j + 1; k < len(c); k++ {
-				if t, ok := makeTriple(c[i], c[j], c[k]); ok {
+	near := make([]int, 0, len(c))
+	for i := range c {
+		near = near[:0]
+		for j := range c {
+			if j != i && compatible(c[i], c[j]) {
+				near = append(near, j)
+			}
+		}
+		if len(near) > neighbours {
+			xi, yi := c[i].GetX(), c[i].GetY()
+			d := func(j int) float64 { return math.Hypot(c[j].GetX()-xi, c[j].GetY()-yi) }
+			sort.Slice(near, func(a, b int) bool { return d(near[a]) < d(near[b]) })
+			near = near[:neighbours]
+		}
+		for a := 0; a < len(near); a++ {
+			for b := a + 1; b < len(near); b++ {
+				k := [3]int{i, near[a], near[b]}
+				sort.Ints(k[:])
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				if t, ok := makeTriple(c[k[0]], c[k[1]], c[k[2]]); ok {
 					out = append(out, t)
 				}
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].score < out[j].score })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score < out[j].score })
 	return out
+}
+
+// neighbours is how many of its nearest compatible candidates each
+// candidate is combined with. On a sheet of codes the two other patterns
+// of a code are among a pattern's nearest six or so (its own legs, the
+// patterns of the codes beside it across the quiet zone); 9 keeps a live
+// frame's 10 candidates fully combined.
+const neighbours = 9
+
+// compatible says whether two candidates could belong to one code: module
+// sizes within makeTriple's ratio, which the √2 of a 45° roll does not
+// affect (both chords grow alike), and not so far apart that a version 40
+// code would not span them.
+func compatible(a, b *detector.FinderPattern) bool {
+	ma, mb := a.GetEstimatedModuleSize(), b.GetEstimatedModuleSize()
+	if ma <= 0 || mb <= 0 || ma/mb > 2.2 || mb/ma > 2.2 {
+		return false
+	}
+	return math.Hypot(a.GetX()-b.GetX(), a.GetY()-b.GetY()) <= 180*1.5*math.Max(ma, mb)
 }
 
 func makeTriple(a, b, c *detector.FinderPattern) (triple, bool) {
@@ -166,7 +230,11 @@ func makeTriple(a, b, c *detector.FinderPattern) (triple, bool) {
 	if legs < 0.45 || legs > 2.2 || math.Abs(cos) > 0.55 || da < 10 || db < 10 || da > 180 || db > 180 {
 		return t, false
 	}
-	t.score = math.Log(hi/lo) + math.Abs(cos) + 0.5*math.Abs(math.Log(legs))
+	// The last term breaks ties on a sheet of codes, whose patterns also
+	// form right isosceles triangles across two or four codes: a code's own
+	// patterns are the closest in modules (0.04 for a certificate's version
+	// 18, little against the shape's terms).
+	t.score = math.Log(hi/lo) + math.Abs(cos) + 0.5*math.Abs(math.Log(legs)) + 0.0005*(da+db)
 	if t.bl.GetCount() < 2 || t.tl.GetCount() < 2 || t.tr.GetCount() < 2 {
 		t.score += 0.5 // seen on one row only: more often texture than a code
 	}

@@ -18,7 +18,7 @@
 //     tolerates perspective and any in-plane rotation better than
 //     gozxing's own (detect.go, fit.go). An Assist (scanner/cv) adds OpenCV
 //     stages; Options.Thorough (offline tools) runs every stage even when
-//     the first saw no finder pattern.
+//     the first saw no finder pattern, and reads every code in the image.
 //   - Suppressor turns per-frame results into scans: one per code shown.
 //   - TextSource reads keyboard-wedge scanners: LineReader for standard
 //     input, EventReader/OpenKeyboard for a Linux input device.

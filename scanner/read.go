@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"image"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -34,6 +35,13 @@ type view struct {
 	// to the inverted stage.
 	countLight bool
 	toFrame    func(x, y float64) Point
+	// every looks for all the codes in the view (a file may hold a sheet
+	// of them), not only the first few triples; known are the codes read
+	// already, in frame pixels, whose finder patterns are not tried again;
+	// deadline bounds the decoding attempts.
+	every    bool
+	known    []Result
+	deadline time.Time
 }
 
 // outcome is what one read of a view found.
@@ -46,6 +54,9 @@ type outcome struct {
 	// seen is where the most plausible candidates are and how large their
 	// modules, in frame pixels: where the finer pyramid levels are searched.
 	seen region
+	// pending counts the plausible triples left unread, none of whose
+	// patterns belongs to a code read: evidence of further codes.
+	pending int
 }
 
 var (
@@ -80,47 +91,86 @@ func read(v view) outcome {
 		return readPure(matrix, v)
 	}
 	var out outcome
-	info, cands := finders(matrix)
+	combined, attempts := maxScanned, maxTriples
+	if v.every {
+		combined = maxScannedEvery
+	}
+	info, cands := finders(matrix, v.every)
 	out.finders = len(cands)
-	ts := triples(cands)
-	out.seen = candidateRegion(ts, v.toFrame)
+	cands = unexplained(cands, v)
+	ts := triples(cands, combined)
+	if v.every {
+		// Each code uses three candidates; the others' triples fail fast.
+		attempts = maxTriples + len(cands)
+	}
 
 	used := map[*detector.FinderPattern]bool{}
-	try := func(t triple) {
-		if used[t.bl] || used[t.tl] || used[t.tr] {
+	free := func(t triple) bool { return !used[t.bl] && !used[t.tl] && !used[t.tr] }
+	try := func(t triple, quick bool) {
+		if !free(t) {
 			return
 		}
-		if r, ok := decodeTriple(matrix, t, v); ok {
+		if r, ok := decodeTriple(matrix, t, v, quick); ok {
 			out.results = appendNew(out.results, r)
 			used[t.bl], used[t.tl], used[t.tr] = true, true, true
 		}
 	}
 	// gozxing's own pick first: right whenever it exists; then the more
 	// tolerant choices of triples, which also find further codes.
-	if info != nil {
-		try(newTriple(info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()))
+	if info != nil && len(v.known) == 0 {
+		try(newTriple(info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()), false)
 	}
-	for i, t := range ts {
-		if i == maxTriples {
-			break
+	if v.every {
+		// A sheet of codes has hundreds of plausible triples, most of
+		// them across two codes, and the full attempt (fit.go) costs a
+		// millisecond: all of them first with gozxing's sampling alone,
+		// which reads a flat code, then the full attempt on those left;
+		// both within a quarter of the remaining budget, leaving the rest
+		// to the later stages (a tiny code needs the enlarged view).
+		share := time.Now().Add(time.Until(v.deadline) / 4)
+		for _, quick := range []bool{true, false} {
+			for i, t := range ts {
+				if (!quick && i == attempts) || (i%4 == 3 && time.Now().After(share)) {
+					break
+				}
+				try(t, quick)
+			}
 		}
-		try(t)
+	} else {
+		for i, t := range ts {
+			if i == attempts {
+				break
+			}
+			try(t, false)
+		}
 	}
-	if len(out.results) == 0 && len(cands) >= 3 && len(cands) < maxScanned {
+	if len(out.results) == 0 && len(v.known) == 0 && len(cands) >= 3 && len(cands) < maxScanned {
 		// gozxing's single-code finder scans more densely once it has seen
 		// a pattern, and its refined centres sometimes read what the
 		// sparser scan's do not. Not on a frame full of look-alikes, where
 		// its unbounded scan would be slow.
 		if info, err := detector.NewFinderPatternFinder(matrix, nil).Find(noHints); err == nil {
-			try(newTriple(info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()))
+			try(newTriple(info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()), false)
 		}
+	}
+	var left []triple
+	for _, t := range ts {
+		if free(t) {
+			left = append(left, t)
+		}
+	}
+	out.pending = len(left)
+	if v.every {
+		out.seen = candidateRegion(left, v.toFrame) // where codes are left to read
+	} else {
+		out.seen = candidateRegion(ts, v.toFrame)
 	}
 	if v.countLight && len(out.results) == 0 {
 		// Light candidates count only as a plausible triple: the
 		// complement of a scene's texture is full of light blobs on dark.
 		matrix.FlipAll()
-		_, light := finders(matrix)
-		if len(triples(light)) > 0 {
+		_, light := finders(matrix, false)
+		if len(triples(light, maxLight)) > 0 {
 			out.finders += len(light)
 		}
 	}
@@ -128,8 +178,9 @@ func read(v view) outcome {
 }
 
 // decodeTriple samples and decodes the code framed by three finder
-// patterns, trying the plausible dimensions in turn.
-func decodeTriple(matrix *gozxing.BitMatrix, t triple, v view) (Result, bool) {
+// patterns, trying the plausible dimensions in turn; quick tries gozxing's
+// sampling only.
+func decodeTriple(matrix *gozxing.BitMatrix, t triple, v view, quick bool) (Result, bool) {
 	// gozxing's own detection first (it measures the module size along the
 	// line between the patterns, which is best when the code is flat), then
 	// the grids of dimensions and sample.
@@ -137,6 +188,9 @@ func decodeTriple(matrix *gozxing.BitMatrix, t triple, v view) (Result, bool) {
 		if r, ok := decodeSampled(d, v); ok {
 			return r, true
 		}
+	}
+	if quick {
+		return Result{}, false
 	}
 	for _, dim := range dimensions(matrix, t) {
 		for _, d := range sample(matrix, t, dim) {
@@ -190,15 +244,60 @@ func readPure(matrix *gozxing.BitMatrix, v view) outcome {
 	return outcome{results: []Result{{Text: r.GetText(), Corners: c}}, finders: 3}
 }
 
-// appendNew adds r unless a result with the same text is already there: two
-// triples of finder patterns can frame the same code.
+// appendNew adds r unless it is already there: two triples of finder
+// patterns, or two views, can frame the same code. The same text elsewhere
+// in the image is another code (a sheet of identical labels).
 func appendNew(rs []Result, r Result) []Result {
 	for _, x := range rs {
-		if x.Text == r.Text {
+		if x.Text == r.Text && (inside(x.Corners, center(r.Corners)) || inside(r.Corners, center(x.Corners))) {
 			return rs
 		}
 	}
 	return append(rs, r)
+}
+
+// unexplained drops the candidates that lie on a code already read: the
+// finder patterns of v.known, mapped into the view.
+func unexplained(cands []*detector.FinderPattern, v view) []*detector.FinderPattern {
+	if len(v.known) == 0 {
+		return cands
+	}
+	var out []*detector.FinderPattern
+next:
+	for _, c := range cands {
+		p := v.toFrame(c.GetX(), c.GetY())
+		for _, k := range v.known {
+			if inside(k.Corners, p) {
+				continue next
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// center is the mean of a code's corners.
+func center(q [4]Point) Point {
+	return Point{(q[0].X + q[1].X + q[2].X + q[3].X) / 4, (q[0].Y + q[1].Y + q[2].Y + q[3].Y) / 4}
+}
+
+// inside says whether p lies within the quadrilateral q (convex, corners in
+// either winding order).
+func inside(q [4]Point, p Point) bool {
+	sign := 0.0
+	for i := range q {
+		a, b := q[i], q[(i+1)%4]
+		cross := (b.X-a.X)*(p.Y-a.Y) - (b.Y-a.Y)*(p.X-a.X)
+		if cross == 0 {
+			continue
+		}
+		if sign == 0 {
+			sign = cross
+		} else if (cross > 0) != (sign > 0) {
+			return false
+		}
+	}
+	return sign != 0
 }
 
 // fixed is a Binarizer over a matrix that is already binarised, so that the

@@ -110,7 +110,9 @@ var (
 //     (stored on its side, EXIF orientation 6), every tool as a process
 //     per image;
 //  5. generated certificates in 13 conditions at 640×480, 1280×960,
-//     1920×1080 and 4032×3024: frames read by each tool.
+//     1920×1080 and 4032×3024: frames read by each tool;
+//  6. generated sheets of 4 to 25 codes at the same sizes: codes found by
+//     each tool, of all those in view.
 //
 // In tables 2 and 3 kiosk decodes in this process with kiosk decode's
 // decoder and budget (its reads are the command's; 4,000 process starts of
@@ -145,6 +147,7 @@ func BenchmarkCompareTools(b *testing.B) {
 	fmt.Print(c.variantTables(b, perSet))
 	fmt.Print(c.phoneTable(b, perSet))
 	fmt.Print(c.sizeTable(b, perSet))
+	fmt.Print(c.sheetTable(b, perSet))
 }
 
 // sizeConditions are the generated views of table 5: the kinds of view
@@ -187,7 +190,6 @@ func (c *comparison) sizeTable(t testing.TB, perSet int) string {
 		fmt.Fprintf(&b, " %d×%d: %s | kiosk ms |", sz[0], sz[1], c.toolNames(" | "))
 	}
 	fmt.Fprintf(&b, "\n|---|%s\n", strings.Repeat(strings.Repeat("---:|", len(c.tools)+1), len(sizeFrames)))
-	p := filepath.Join(c.tmp, "size.png")
 	for _, cond := range sizeConditions {
 		fmt.Fprintf(&b, "| %s |", cond.Name)
 		for _, sz := range sizeFrames {
@@ -200,35 +202,97 @@ func (c *comparison) sizeTable(t testing.TB, perSet int) string {
 				if err != nil {
 					t.Fatal(err)
 				}
-				start := time.Now()
-				for _, r := range c.dec.Decode(f.Gray) {
-					if r.Text == text {
-						read[0]++
-						break
-					}
+				found, took := c.readGenerated(t, f.Gray, []string{text})
+				for i := range read {
+					read[i] += found[i]
 				}
-				times = append(times, time.Since(start))
-				if len(c.tools) == 1 {
-					continue
-				}
-				var buf bytes.Buffer
-				if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, f.Gray); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
-					t.Fatal(err)
-				}
-				for i, tl := range c.tools[1:] {
-					if contains(tl.read(p), text) {
-						read[i+1]++
-					}
-				}
+				times = append(times, took)
 			}
 			fmt.Fprintf(&b, " %s | %.0f |", joinInts(read), median(times))
 		}
 		fmt.Fprintln(&b)
 	}
 	return b.String()
+}
+
+// sheetTable photographs each sheet of codes (frames.SheetPresets) at
+// every frame size of table 5, 2 seeds (1 in the smoke run), and returns
+// table 6 in Markdown: codes found per tool, of all the codes shown, and
+// kiosk's median ms per frame.
+func (c *comparison) sheetTable(t testing.TB, perSet int) string {
+	seeds := int64(2)
+	if perSet < 5 {
+		seeds = 1
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n| sheet (%d seeds) | codes |", seeds)
+	for _, sz := range sizeFrames {
+		fmt.Fprintf(&b, " %d×%d: %s | kiosk ms |", sz[0], sz[1], c.toolNames(" | "))
+	}
+	fmt.Fprintf(&b, "\n|---|---:|%s\n", strings.Repeat(strings.Repeat("---:|", len(c.tools)+1), len(sizeFrames)))
+	for _, p := range frames.SheetPresets() {
+		texts := frames.SheetTexts(p.Codes)
+		fmt.Fprintf(&b, "| %s | %d |", p.Name, int64(p.Codes)*seeds)
+		for _, sz := range sizeFrames {
+			read := make([]int, len(c.tools))
+			var times []time.Duration
+			for seed := int64(0); seed < seeds; seed++ {
+				s := p.Scene
+				s.Width, s.Height, s.Seed = sz[0], sz[1], seed
+				f, err := frames.Sheet(texts, p.Cols, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				found, took := c.readGenerated(t, f.Gray, texts)
+				for i := range read {
+					read[i] += found[i]
+				}
+				times = append(times, took)
+			}
+			fmt.Fprintf(&b, " %s | %.0f |", joinInts(read), median(times))
+		}
+		fmt.Fprintln(&b)
+	}
+	return b.String()
+}
+
+// readGenerated counts how many of texts each tool reads in a generated
+// frame: kiosk in process with kiosk decode's decoder (and how long it
+// took), the others from a PNG file.
+func (c *comparison) readGenerated(t testing.TB, g *image.Gray, texts []string) ([]int, time.Duration) {
+	found := make([]int, len(c.tools))
+	count := func(got []string) int {
+		n := 0
+		for _, text := range texts {
+			if contains(got, text) {
+				n++
+			}
+		}
+		return n
+	}
+	start := time.Now()
+	rs := c.dec.Decode(g)
+	took := time.Since(start)
+	var got []string
+	for _, r := range rs {
+		got = append(got, r.Text)
+	}
+	found[0] = count(got)
+	if len(c.tools) == 1 {
+		return found, took
+	}
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(c.tmp, "generated.png")
+	if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i, tl := range c.tools[1:] {
+		found[i+1] = count(tl.read(p))
+	}
+	return found, took
 }
 
 // phoneSide and phoneOrientation make the qr-blackbox photos look like a

@@ -122,3 +122,21 @@ func TestPhoneJPEG(t *testing.T) {
 		t.Error("no EXIF segment after SOI")
 	}
 }
+
+func TestSheetHoldsEveryCode(t *testing.T) {
+	texts := []string{"one", "two", "three", "four", "five"}
+	f, err := Sheet(texts, 3, Scene{Width: 1280, Height: 960, Size: 0.9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The scanner's tests check that every code on it is read.
+	if f.Modules != 3*(21+8) {
+		t.Errorf("sheet of %d modules, want %d (three cells of a version 1 code and its quiet zone)", f.Modules, 3*29)
+	}
+	if _, err := Sheet(texts, 2, Scene{}); err == nil {
+		t.Error("five texts on a 2×2 sheet accepted")
+	}
+	if _, err := Sheet(nil, 2, Scene{}); err == nil {
+		t.Error("an empty sheet accepted")
+	}
+}
