@@ -25,8 +25,8 @@ import (
 //     that, the neighbouring dimensions are tried.
 
 // maxLight bounds the light-on-dark candidates combined into triples when
-// they are only counted as evidence of a dark-mode code (the most
-// confirmed ones): the complement of a scene's texture is full of them.
+// they only count as evidence of a dark-mode code (the most confirmed
+// ones): the complement of a scene's texture is full of them.
 const maxLight = 10
 
 // maxTriples bounds the triples sampled and decoded per view, so a frame
@@ -150,9 +150,9 @@ func (t triple) moduleSize() float64 { return (t.mbl + t.mtl + t.mtr) / 3 }
 // first. The bounds admit a code tilted by up to about 45° in any
 // direction. Each candidate is combined with its nearest neighbours only
 // (those whose module size is compatible): a code's own patterns are
-// always among the nearest, and with n candidates the triples are at most
-// n·C(neighbours, 2) instead of C(n, 3); with up to neighbours+1
-// candidates, as in a live frame, that is every combination.
+// always among the nearest, and n candidates give at most
+// n·C(neighbours, 2) triples instead of C(n, 3); up to neighbours+1
+// candidates, as a live frame usually has, are combined in every way.
 func triples(c []*detector.FinderPattern, n int) []triple {
 	c = c[:min(len(c), n)]
 	seen := map[[3]int]bool{}
@@ -192,8 +192,7 @@ func triples(c []*detector.FinderPattern, n int) []triple {
 // neighbours is how many of its nearest compatible candidates each
 // candidate is combined with. On a sheet of codes the two other patterns
 // of a code are among a pattern's nearest six or so (its own legs, the
-// patterns of the codes beside it across the quiet zone); 9 keeps a live
-// frame's 10 candidates fully combined.
+// patterns of the codes beside it across the quiet zone).
 const neighbours = 9
 
 // compatible says whether two candidates could belong to one code: module

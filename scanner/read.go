@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"image"
+	"slices"
 	"time"
 
 	"github.com/makiuchi-d/gozxing"
@@ -59,6 +60,11 @@ type outcome struct {
 	pending int
 }
 
+// quickMisses ends the quick attempts of a view. On a sheet of codes the
+// triples in score order read a code every 10 to 30; past 64 failures in
+// a row the rest is texture.
+const quickMisses = 64
+
 var (
 	qrDecoder = decoder.NewDecoder() // stateless: safe to share between Decoders
 	noHints   = map[gozxing.DecodeHintType]interface{}{}
@@ -91,58 +97,34 @@ func read(v view) outcome {
 		return readPure(matrix, v)
 	}
 	var out outcome
-	combined, attempts := maxScanned, maxTriples
-	if v.every {
-		combined = maxScannedEvery
-	}
-	info, cands := finders(matrix, v.every)
+	info, cands := finders(matrix, false)
 	out.finders = len(cands)
-	cands = unexplained(cands, v)
-	ts := triples(cands, combined)
-	if v.every {
-		// Each code uses three candidates; the others' triples fail fast.
-		attempts = maxTriples + len(cands)
-	}
+	cands = unexplained(cands, v.known, v.toFrame)
+	ts := triples(cands, maxScanned)
 
 	used := map[*detector.FinderPattern]bool{}
 	free := func(t triple) bool { return !used[t.bl] && !used[t.tl] && !used[t.tr] }
-	try := func(t triple, quick bool) {
+	try := func(t triple, quick bool) bool {
 		if !free(t) {
-			return
+			return false
 		}
-		if r, ok := decodeTriple(matrix, t, v, quick); ok {
+		r, ok := decodeTriple(matrix, t, v, quick)
+		if ok {
 			out.results = appendNew(out.results, r)
 			used[t.bl], used[t.tl], used[t.tr] = true, true, true
 		}
+		return ok
 	}
 	// gozxing's own pick first: right whenever it exists; then the more
 	// tolerant choices of triples, which also find further codes.
 	if info != nil && len(v.known) == 0 {
 		try(newTriple(info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()), false)
 	}
-	if v.every {
-		// A sheet of codes has hundreds of plausible triples, most of
-		// them across two codes, and the full attempt (fit.go) costs a
-		// millisecond: all of them first with gozxing's sampling alone,
-		// which reads a flat code, then the full attempt on those left;
-		// both within a quarter of the remaining budget, leaving the rest
-		// to the later stages (a tiny code needs the enlarged view).
-		share := time.Now().Add(time.Until(v.deadline) / 4)
-		for _, quick := range []bool{true, false} {
-			for i, t := range ts {
-				if (!quick && i == attempts) || (i%4 == 3 && time.Now().After(share)) {
-					break
-				}
-				try(t, quick)
-			}
+	for i, t := range ts {
+		if i == maxTriples {
+			break
 		}
-	} else {
-		for i, t := range ts {
-			if i == attempts {
-				break
-			}
-			try(t, false)
-		}
+		try(t, false)
 	}
 	if len(out.results) == 0 && len(v.known) == 0 && len(cands) >= 3 && len(cands) < maxScanned {
 		// gozxing's single-code finder scans more densely once it has seen
@@ -151,6 +133,43 @@ func read(v view) outcome {
 		// its unbounded scan would be slow.
 		if info, err := detector.NewFinderPatternFinder(matrix, nil).Find(noHints); err == nil {
 			try(newTriple(info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()), false)
+		}
+	}
+	if v.every {
+		// Then the other codes, from a dense scan: a sheet of them has
+		// hundreds of plausible triples, most of them across two codes,
+		// and the full attempt (fit.go) costs a millisecond. So all of
+		// them first with gozxing's sampling alone, which reads a flat
+		// code, until quickMisses fail in a row (a photo's texture gives
+		// thousands); then as many full attempts as a live frame's for
+		// each code read so far, and one more. All within a quarter of the
+		// remaining budget, leaving the rest to the later stages (a tiny
+		// code needs the enlarged view).
+		share := time.Now().Add(time.Until(v.deadline) / 4)
+		_, dense := finders(matrix, true)
+		out.finders = max(out.finders, len(dense))
+		dense = unexplained(dense, slices.Concat(v.known, out.results), v.toFrame)
+		used = map[*detector.FinderPattern]bool{}
+		ts = triples(dense, maxScannedEvery)
+		misses := 0
+		for i, t := range ts {
+			if misses == quickMisses || (i%4 == 3 && time.Now().After(share)) {
+				break
+			}
+			if free(t) {
+				if try(t, true) {
+					misses = 0
+				} else {
+					misses++
+				}
+			}
+		}
+		attempts := maxTriples * (1 + len(v.known) + len(out.results))
+		for i, t := range ts {
+			if i == attempts || (i%4 == 3 && time.Now().After(share)) {
+				break
+			}
+			try(t, false)
 		}
 	}
 	var left []triple
@@ -257,16 +276,16 @@ func appendNew(rs []Result, r Result) []Result {
 }
 
 // unexplained drops the candidates that lie on a code already read: the
-// finder patterns of v.known, mapped into the view.
-func unexplained(cands []*detector.FinderPattern, v view) []*detector.FinderPattern {
-	if len(v.known) == 0 {
+// finder patterns of known (in frame pixels), mapped into the view.
+func unexplained(cands []*detector.FinderPattern, known []Result, toFrame func(x, y float64) Point) []*detector.FinderPattern {
+	if len(known) == 0 {
 		return cands
 	}
 	var out []*detector.FinderPattern
 next:
 	for _, c := range cands {
-		p := v.toFrame(c.GetX(), c.GetY())
-		for _, k := range v.known {
+		p := toFrame(c.GetX(), c.GetY())
+		for _, k := range known {
 			if inside(k.Corners, p) {
 				continue next
 			}

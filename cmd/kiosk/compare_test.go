@@ -121,9 +121,11 @@ var (
 // A full pass takes about ten minutes: scripts/bench-qr runs it with
 // BENCH_QR_FULL=1; otherwise (the test script's one-iteration run of every
 // benchmark) it measures the first two images of each set, to keep working.
-// BENCH_QR_TOOLS=kiosk measures kiosk alone, tables 2 and 3 only: the quick
-// re-measure while working on the decoder (the reference tools' figures do
-// not change, and 0° at 1× is the plain sets).
+// BENCH_QR_TOOLS=kiosk measures kiosk alone, tables 2 to 6 without table
+// 1: the quick re-measure while working on the decoder (the reference
+// tools' figures do not change, and 0° at 1× is the plain sets).
+// BENCH_QR_TABLES picks tables by number, "56" for 5 and 6 (tables 2 and 3
+// are one pass: either number gives both).
 func BenchmarkCompareTools(b *testing.B) {
 	tools := []tool{{"kiosk", kioskProcess}, {"zbarimg", zbarimg}, {"ZXingReader", zxingReader}}
 	if os.Getenv("BENCH_QR_TOOLS") == "kiosk" {
@@ -141,13 +143,25 @@ func BenchmarkCompareTools(b *testing.B) {
 	c := newComparison(b, tools)
 	// Printed, not logged: the testing package cuts a benchmark's log
 	// after a few lines.
-	if len(tools) > 1 {
+	want := func(tables string) bool {
+		pick := os.Getenv("BENCH_QR_TABLES")
+		return pick == "" || strings.ContainsAny(pick, tables)
+	}
+	if len(tools) > 1 && want("1") {
 		fmt.Print(c.setTable(b, perSet))
 	}
-	fmt.Print(c.variantTables(b, perSet))
-	fmt.Print(c.phoneTable(b, perSet))
-	fmt.Print(c.sizeTable(b, perSet))
-	fmt.Print(c.sheetTable(b, perSet))
+	if want("23") {
+		fmt.Print(c.variantTables(b, perSet))
+	}
+	if want("4") {
+		fmt.Print(c.phoneTable(b, perSet))
+	}
+	if want("5") {
+		fmt.Print(c.sizeTable(b, perSet))
+	}
+	if want("6") {
+		fmt.Print(c.sheetTable(b, perSet))
+	}
 }
 
 // sizeConditions are the generated views of table 5: the kinds of view
