@@ -148,6 +148,7 @@ func (c *cascade) run() []Result {
 		} else {
 			c.frame, c.origin = c.focus(l)
 		}
+		before := len(c.found)
 		for i, s := range stages {
 			if !s.locate && c.finders == 0 && !c.d.thorough {
 				break // nothing that looks like a code at this level
@@ -170,8 +171,13 @@ func (c *cascade) run() []Result {
 			}
 			if len(c.found) > 0 && c.pending == 0 && !s.coarser {
 				// Every plausible triple at this resolution belongs to a
-				// code read: nothing suggests another.
-				return c.found
+				// code read: nothing suggests another here. Codes too small
+				// for this level may show at the next finer one; once a
+				// finer level adds none, none is expected further up.
+				if l == 0 || (l != first && len(c.found) == before) {
+					return c.found
+				}
+				break
 			}
 		}
 	}

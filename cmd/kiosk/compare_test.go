@@ -206,25 +206,9 @@ func (c *comparison) sizeTable(t testing.TB, perSet int) string {
 	fmt.Fprintf(&b, "\n|---|%s\n", strings.Repeat(strings.Repeat("---:|", len(c.tools)+1), len(sizeFrames)))
 	for _, cond := range sizeConditions {
 		fmt.Fprintf(&b, "| %s |", cond.Name)
-		for _, sz := range sizeFrames {
-			read := make([]int, len(c.tools))
-			var times []time.Duration
-			for seed := int64(0); seed < seeds; seed++ {
-				s := cond.Scene
-				s.Width, s.Height, s.Seed = sz[0], sz[1], seed
-				f, err := frames.Render(text, s)
-				if err != nil {
-					t.Fatal(err)
-				}
-				found, took := c.readGenerated(t, f.Gray, []string{text})
-				for i := range read {
-					read[i] += found[i]
-				}
-				times = append(times, took)
-			}
-			fmt.Fprintf(&b, " %s | %.0f |", joinInts(read), median(times))
-		}
-		fmt.Fprintln(&b)
+		c.sizeCells(t, &b, seeds, cond.Scene, []string{text}, func(s frames.Scene) (*frames.Frame, error) {
+			return frames.Render(text, s)
+		})
 	}
 	return b.String()
 }
@@ -247,27 +231,36 @@ func (c *comparison) sheetTable(t testing.TB, perSet int) string {
 	for _, p := range frames.SheetPresets() {
 		texts := frames.SheetTexts(p.Codes)
 		fmt.Fprintf(&b, "| %s | %d |", p.Name, int64(p.Codes)*seeds)
-		for _, sz := range sizeFrames {
-			read := make([]int, len(c.tools))
-			var times []time.Duration
-			for seed := int64(0); seed < seeds; seed++ {
-				s := p.Scene
-				s.Width, s.Height, s.Seed = sz[0], sz[1], seed
-				f, err := frames.Sheet(texts, p.Cols, s)
-				if err != nil {
-					t.Fatal(err)
-				}
-				found, took := c.readGenerated(t, f.Gray, texts)
-				for i := range read {
-					read[i] += found[i]
-				}
-				times = append(times, took)
-			}
-			fmt.Fprintf(&b, " %s | %.0f |", joinInts(read), median(times))
-		}
-		fmt.Fprintln(&b)
+		c.sizeCells(t, &b, seeds, p.Scene, texts, func(s frames.Scene) (*frames.Frame, error) {
+			return frames.Sheet(texts, p.Cols, s)
+		})
 	}
 	return b.String()
+}
+
+// sizeCells ends a row of tables 5 and 6: for each frame size, how many of
+// texts each tool read in the frames render makes of the scene (one per
+// seed), and kiosk's median ms.
+func (c *comparison) sizeCells(t testing.TB, b *strings.Builder, seeds int64, scene frames.Scene, texts []string, render func(frames.Scene) (*frames.Frame, error)) {
+	for _, sz := range sizeFrames {
+		read := make([]int, len(c.tools))
+		var times []time.Duration
+		for seed := int64(0); seed < seeds; seed++ {
+			s := scene
+			s.Width, s.Height, s.Seed = sz[0], sz[1], seed
+			f, err := render(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found, took := c.readGenerated(t, f.Gray, texts)
+			for i := range read {
+				read[i] += found[i]
+			}
+			times = append(times, took)
+		}
+		fmt.Fprintf(b, " %s | %.0f |", joinInts(read), median(times))
+	}
+	fmt.Fprintln(b)
 }
 
 // readGenerated counts how many of texts each tool reads in a generated
