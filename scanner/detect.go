@@ -318,8 +318,25 @@ func readVersion(bits *gozxing.BitMatrix) (int, bool) {
 // pattern search can lock onto a look-alike among the data modules, so both
 // grids are offered and the Reed–Solomon check of the decoder chooses.
 func sample(m *gozxing.BitMatrix, t triple, dim int) []detected {
-	fd := float64(dim)
 	bx, by := farCorner(t)
+	out := sampleFrom(m, t, dim, bx, by)
+	// Under strong perspective the model of farCorner misses; the
+	// homography of the finder patterns' own corners does not
+	// (corners.go). Sampled too when it puts the corner elsewhere.
+	if h, ok := planeHomography(m, t, dim); ok {
+		fd := float64(dim)
+		hx, hy := h.apply(fd-3.5, fd-3.5)
+		if math.Hypot(hx-bx, hy-by) > 2*t.moduleSize() {
+			out = append(out, sampleFrom(m, t, dim, hx, hy)...)
+		}
+	}
+	return out
+}
+
+// sampleFrom builds the grids of sample for one estimate (bx, by) of the
+// fourth corner's pattern centre.
+func sampleFrom(m *gozxing.BitMatrix, t triple, dim int, bx, by float64) []detected {
+	fd := float64(dim)
 	type anchor struct{ x, y, src float64 }
 	anchors := []anchor{{bx, by, fd - 3.5}}
 	if a := findAlignment(m, t, dim, bx, by); a != nil {

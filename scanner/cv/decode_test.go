@@ -43,10 +43,8 @@ func reads(rs []scanner.Result, want string) bool {
 
 // presetFloor is how many of presetSeeds frames of each condition the
 // OpenCV-assisted decoder must read (scanner/BENCHMARKS.md has the rates).
-// yaw-40 is missing on purpose: see BENCHMARKS.md, it is a known gap, and
-// its rate is reported by BenchmarkPresets rather than asserted.
 var presetFloor = map[string]int{
-	"clean-paper": 4, "tilt-40": 4, "blur": 4, "noise": 4, "glare-screen": 4,
+	"clean-paper": 4, "tilt-40": 4, "yaw-40": 4, "blur": 4, "noise": 4, "glare-screen": 4,
 	"moire-screen": 2, "dark-mode-screen": 4, "low-light": 4, "shadow": 4,
 	"small": 4, "everything": 2,
 }
