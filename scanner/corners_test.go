@@ -67,6 +67,7 @@ func TestFinderCornersGiveThePlane(t *testing.T) {
 		}
 	}
 }
+
 // TestRingCornersRefusesWhatIsNoSquare: a blob that is not a finder
 // pattern's ring gives no corners.
 func TestRingCornersRefusesWhatIsNoSquare(t *testing.T) {
