@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/makiuchi-d/gozxing/common"
+	"github.com/scuola/kiosk/scanner/internal/gray"
 )
 
 // cascade is the work on one frame.
@@ -35,8 +36,8 @@ type stage struct {
 	// locate stages run on every level searched; the others only if these
 	// saw finder-pattern candidates there (or the decoder is thorough).
 	locate bool
-	// coarser stages look at the next pyramid level down: at a level above
-	// the first one searched, that level was searched already.
+	// coarser stages look at the next pyramid level down as it is: at a
+	// level above the first one searched, that level was searched already.
 	coarser bool
 	assist  bool // needs the Assist; skipped without one
 	run     func(c *cascade) []Result
@@ -106,11 +107,22 @@ var stages = []stage{
 }
 
 // stretchStage reads the frame (or the next level down) scaled by fx and fy.
+// It is never a repeat: a finer level's stretch of the next level down is
+// not what that level read (its own stretch was of the level below it),
+// and a 1920×1080 frame's 55° yaw reads only from the 960-px level
+// stretched.
 func stretchStage(name string, coarser bool, fx, fy float64) stage {
-	return stage{name, false, coarser, true, func(c *cascade) []Result {
+	return stage{name, false, false, true, func(c *cascade) []Result {
 		img, f := c.frame, 1.0
 		if coarser {
 			img, f = c.coarser(), 2
+			if c.origin != (image.Point{}) {
+				// A focused part of this level: the same part of the
+				// level below, so that try maps it from the same origin.
+				r := image.Rectangle{c.origin.Div(2), c.origin.Add(c.frame.Rect.Size()).Div(2)}.Intersect(img.Rect)
+				c.d.focusedBelow = gray.Copy(img, r, c.d.focusedBelow)
+				img = c.d.focusedBelow
+			}
 		}
 		c.d.enlarged = c.d.assist.Scale(img, fx, fy, c.d.enlarged)
 		return c.try(view{img: c.d.enlarged, bin: hybrid, toFrame: scaled2(f/fx, f/fy)})

@@ -45,9 +45,9 @@ type Decoder struct {
 	assist   Assist
 	thorough bool
 	// Scratch images reused from frame to frame.
-	compact, exposed, smoothTmp, smoothed, equalized, rectified, enlarged, focused *image.Gray
-	halvings                                                                       []*image.Gray // pyramid levels 1, 2, …
-	levels                                                                         []*image.Gray // this frame's pyramid
+	compact, exposed, smoothTmp, smoothed, equalized, rectified, enlarged, focused, focusedBelow *image.Gray
+	halvings                                                                                     []*image.Gray // pyramid levels 1, 2, …
+	levels                                                                                       []*image.Gray // this frame's pyramid
 }
 
 // NewDecoder returns a decoder with the given options.
