@@ -109,7 +109,7 @@ var (
 //  4. each qr-blackbox photo as a 12-megapixel phone's portrait JPEG
 //     (stored on its side, EXIF orientation 6), every tool as a process
 //     per image;
-//  5. generated certificates in 13 conditions at 640×480, 1280×960,
+//  5. generated certificates in 15 conditions at 640×480, 1280×960,
 //     1920×1080 and 4032×3024: frames read by each tool;
 //  6. generated sheets of 4 to 25 codes at the same sizes: codes found by
 //     each tool, of all those in view.
@@ -177,6 +177,8 @@ var sizeConditions = []frames.Preset{
 	{Name: "tilt 45°, roll 20°", Scene: frames.Scene{Size: 0.5, Tilt: 45, Roll: 20}},
 	{Name: "tilt 50°, roll 10°", Scene: frames.Scene{Size: 0.6, Tilt: 50, Roll: 10}},
 	{Name: "yaw 45°, roll 10°", Scene: frames.Scene{Size: 0.5, Yaw: 45, Roll: 10}},
+	{Name: "yaw 55°, roll 20°", Scene: frames.Scene{Size: 0.5, Yaw: 55, Roll: 20}},
+	{Name: "tilt 60°, roll 5°", Scene: frames.Scene{Size: 0.5, Tilt: 60, Roll: 5}},
 	{Name: "light 0.08 (under-exposed)", Scene: frames.Scene{Size: 0.6, Light: 0.08, Noise: 4}},
 	{Name: "light 4 (over-exposed)", Scene: frames.Scene{Size: 0.6, Light: 4, Tilt: 5}},
 	{Name: "small (10 % of the height), tilt 30°", Scene: frames.Scene{Size: 0.1, Tilt: 30, OffsetX: -0.2}},
