@@ -31,6 +31,7 @@ type Scene struct {
 	Tilt          float64 // out-of-plane rotation about the horizontal axis, degrees (perspective)
 	Yaw           float64 // out-of-plane rotation about the vertical axis, degrees
 	Roll          float64 // in-plane rotation, degrees
+	Curve         float64 // the card bent around a vertical cylinder: degrees of arc the symbol's width spans (a bottle, a curled page)
 	OffsetX       float64 // shift of the code's centre, fraction of the frame width
 	OffsetY       float64 // shift of the code's centre, fraction of the frame height
 	Screen        bool    // the code is shown on a phone: dark bezel, emitted light, pixel grid
@@ -132,6 +133,9 @@ func render(modules []bool, n int, s Scene) (*Frame, error) {
 	if math.Abs(s.Tilt) > 80 || math.Abs(s.Yaw) > 80 {
 		return nil, errors.New("frames: tilt and yaw must be within ±80°")
 	}
+	if s.Curve < 0 || s.Curve > 180 {
+		return nil, errors.New("frames: curve must be within 0..180°")
+	}
 	rng := rand.New(rand.NewSource(s.Seed))
 	w, h := s.Width, s.Height
 	lum := make([]float64, w*h)
@@ -141,13 +145,22 @@ func render(modules []bool, n int, s Scene) (*Frame, error) {
 	symbol := max(n, 1)
 	// Plane coordinates are in modules, the symbol spanning [0,symbol]².
 	cardMargin := float64(quiet) + 0.15*float64(symbol)
-	cam := pose(s, float64(symbol))
-	inv, ok := cam.inverse()
+	cam := place(s, float64(symbol))
+	flat := cam.homography()
+	inv, ok := flat.inverse()
 	if !ok {
 		return nil, errors.New("frames: degenerate pose")
 	}
+	toPlane := func(x, y float64) (float64, float64, bool) {
+		u, v := inv.apply(x, y)
+		return u, v, true
+	}
+	toImage := flat.apply
+	if cam.rho > 0 {
+		toPlane, toImage = cam.unproject, cam.project
+	}
 	for i, c := range [4][2]float64{{0, 0}, {float64(symbol), 0}, {float64(symbol), float64(symbol)}, {0, float64(symbol)}} {
-		corners[i][0], corners[i][1] = cam.apply(c[0], c[1])
+		corners[i][0], corners[i][1] = toImage(c[0], c[1])
 	}
 	grid := 0.0
 	if s.Screen {
@@ -166,7 +179,10 @@ func render(modules []bool, n int, s Scene) (*Frame, error) {
 				for sx := 0; sx < ss; sx++ {
 					px := float64(x) + (float64(sx)+0.5)/ss
 					py := float64(y) + (float64(sy)+0.5)/ss
-					u, v := inv.apply(px, py)
+					u, v, on := toPlane(px, py)
+					if !on {
+						continue
+					}
 					a, in := albedo(modules, n, symbol, u, v, cardMargin, s, grid, pitch)
 					if in {
 						sum += a
