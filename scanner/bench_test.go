@@ -21,7 +21,17 @@ func BenchmarkPureGoEmpty640x480(b *testing.B) {
 }
 
 func BenchmarkPureGoCertificate640x480(b *testing.B) {
-	f, err := frames.Render(certificate, preset(b, "clean-paper"))
+	benchRead(b, preset(b, "clean-paper"))
+}
+
+// A certificate on a bottle: the lattice of alignment patterns (lattice.go)
+// is what reads it.
+func BenchmarkPureGoCurved640x480(b *testing.B) {
+	benchRead(b, frames.Scene{Size: 0.6, Curve: 45, Tilt: 5, Roll: 10})
+}
+
+func benchRead(b *testing.B, s frames.Scene) {
+	f, err := frames.Render(certificate, s)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -190,48 +190,72 @@ func intersect(l, k [3]float64) (Point, bool) {
 // patterns, for a symbol of dim modules.
 func planeHomography(m *gozxing.BitMatrix, t triple, dim int) (homography, bool) {
 	fd := float64(dim)
-	ux, uy := t.tr.GetX()-t.tl.GetX(), t.tr.GetY()-t.tl.GetY()
-	vx, vy := t.bl.GetX()-t.tl.GetX(), t.bl.GetY()-t.tl.GetY()
-	det := ux*vy - uy*vx
-	if math.Abs(det) < 1 {
-		return homography{}, false
-	}
 	var from, to []Point
 	for _, f := range []struct {
 		p      *detector.FinderPattern
 		module float64
 		centre Point
 	}{{t.tl, t.mtl, Point{3.5, 3.5}}, {t.tr, t.mtr, Point{fd - 3.5, 3.5}}, {t.bl, t.mbl, Point{3.5, fd - 3.5}}} {
-		q, ok := ringCorners(m, f.p, f.module)
+		q, ok := finderSquare(m, t, f.p, f.module)
 		if !ok {
 			return homography{}, false
 		}
-		seen := map[[2]bool]bool{}
-		for _, c := range q {
-			// Which corner of the pattern: its side of the centre along
-			// the code's two axes (the legs of the triple).
-			dx, dy := c.X-f.p.GetX(), c.Y-f.p.GetY()
-			a := (dx*vy - dy*vx) / det
-			b := (ux*dy - uy*dx) / det
-			k := [2]bool{a > 0, b > 0}
-			if seen[k] {
-				return homography{}, false
-			}
-			seen[k] = true
-			mx, my := f.centre.X-3.5, f.centre.Y-3.5
-			if k[0] {
-				mx += 7
-			}
-			if k[1] {
-				my += 7
-			}
-			from = append(from, Point{mx, my})
-			to = append(to, c)
+		for i, c := range finderSquareModules {
+			from = append(from, Point{f.centre.X - 3.5 + c.X, f.centre.Y - 3.5 + c.Y})
+			to = append(to, q[i])
 		}
-		from = append(from, f.centre)
-		to = append(to, Point{f.p.GetX(), f.p.GetY()})
 	}
 	return fitHomography(from, to)
+}
+
+// finderSquareModules are the points finderSquare returns, in modules from
+// the pattern's own top-left corner.
+var finderSquareModules = [5]Point{{0, 0}, {7, 0}, {7, 7}, {0, 7}, {3.5, 3.5}}
+
+// finderSquare returns the outer corners of the triple's finder pattern p,
+// in the code's order (its top-left, top-right, bottom-right and bottom-left
+// as the code's axes, the legs of the triple, run), and its centre: the
+// points finderSquareModules name.
+func finderSquare(m *gozxing.BitMatrix, t triple, p *detector.FinderPattern, module float64) ([5]Point, bool) {
+	var out [5]Point
+	ux, uy := t.tr.GetX()-t.tl.GetX(), t.tr.GetY()-t.tl.GetY()
+	vx, vy := t.bl.GetX()-t.tl.GetX(), t.bl.GetY()-t.tl.GetY()
+	det := ux*vy - uy*vx
+	if math.Abs(det) < 1 {
+		return out, false
+	}
+	q, ok := ringCorners(m, p, module)
+	if !ok {
+		return out, false
+	}
+	seen := [4]bool{}
+	for _, c := range q {
+		// Which corner of the pattern: its side of the centre along the
+		// code's two axes.
+		dx, dy := c.X-p.GetX(), c.Y-p.GetY()
+		right := (dx*vy-dy*vx)/det > 0
+		below := (ux*dy-uy*dx)/det > 0
+		i := map[[2]bool]int{{false, false}: 0, {true, false}: 1, {true, true}: 2, {false, true}: 3}[[2]bool{right, below}]
+		if seen[i] {
+			return out, false
+		}
+		seen[i] = true
+		out[i] = c
+	}
+	out[4] = Point{p.GetX(), p.GetY()}
+	return out, true
+}
+
+// finderFrame returns the homography from the modules of the triple's
+// finder pattern p, counted from the pattern's own top-left corner as
+// finderSquareModules are, to the image: exact at the pattern however the
+// code around it bends.
+func finderFrame(m *gozxing.BitMatrix, t triple, p *detector.FinderPattern, module float64) (homography, bool) {
+	q, ok := finderSquare(m, t, p, module)
+	if !ok {
+		return homography{}, false
+	}
+	return fitHomography(finderSquareModules[:], q[:])
 }
 
 // fitHomography solves for the homography mapping each from point to its

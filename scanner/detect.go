@@ -240,11 +240,19 @@ func makeTriple(a, b, c *detector.FinderPattern) (triple, bool) {
 	return t, true
 }
 
-// detected is a sampled symbol and the transform that sampled it.
+// detected is a sampled symbol and the map from its modules to the image
+// that sampled it.
 type detected struct {
 	bits      *gozxing.BitMatrix
-	transform *common.PerspectiveTransform
+	transform modulePlacer
 	dim       int
+}
+
+// modulePlacer maps module coordinates, as x, y pairs, to the image in
+// place: a perspective transform for a flat code, a lattice map for a bent
+// one.
+type modulePlacer interface {
+	TransformPoints(pts []float64)
 }
 
 // dimensions returns the dimensions worth sampling for a triple, most likely
@@ -258,7 +266,17 @@ func dimensions(m *gozxing.BitMatrix, t triple) []int {
 	legB := gozxing.ResultPoint_Distance(t.tl, t.bl) / ((t.mtl + t.mbl) / 2)
 	est := validDimension((legA+legB)/2 + 7)
 	dims := []int{est}
-	if est >= 45 {
+	// The version blocks read through the finder patterns' own squares
+	// first; from an estimate of version 5 up, which a version-7 code
+	// bent or at a slant stays above.
+	var v int
+	var both, ok bool
+	if est >= 37 {
+		v, both, ok = finderVersion(m, t)
+	}
+	if ok && v != est && (both || est >= 45) {
+		dims = []int{v, est}
+	} else if est >= 45 {
 		// Version 7 and up carry their version next to two finder
 		// patterns; sampled with an estimate a few modules off, those 18
 		// modules still land close enough to be read (and they tolerate 3
@@ -310,6 +328,51 @@ func readVersion(bits *gozxing.BitMatrix) (int, bool) {
 	return 0, false
 }
 
+// finderVersion reads the version from the two 6×3 version blocks, each
+// sampled through the outer square of the finder pattern beside it
+// (finderSquare), so that it needs no dimension: on a curved code or under
+// strong perspective the dimension from the module sizes is off by a few
+// versions, and a grid of a wrong dimension puts the blocks elsewhere.
+// both tells whether the two blocks were read and agree, which random data
+// in a code below version 7 seldom does.
+func finderVersion(m *gozxing.BitMatrix, t triple) (dim int, both, ok bool) {
+	var dims []int
+	for _, f := range []struct {
+		p         *detector.FinderPattern
+		module    float64
+		transpose bool
+	}{{t.tr, t.mtr, false}, {t.bl, t.mbl, true}} {
+		h, ok := finderFrame(m, t, f.p, f.module)
+		if !ok {
+			continue
+		}
+		v := 0
+		for j := 5; j >= 0; j-- {
+			for i := -2; i >= -4; i-- { // columns dim-9..dim-11, from the pattern's left edge at dim-7
+				x, y := float64(i)+0.5, float64(j)+0.5
+				if f.transpose {
+					x, y = y, x
+				}
+				px, py := h.apply(x, y)
+				v <<= 1
+				if px >= 0 && py >= 0 && int(px) < m.GetWidth() && int(py) < m.GetHeight() && m.Get(int(px), int(py)) {
+					v |= 1
+				}
+			}
+		}
+		if version, err := decoder.Version_decodeVersionInformation(v); err == nil && version != nil {
+			dims = append(dims, version.GetDimensionForVersion())
+		}
+	}
+	switch {
+	case len(dims) == 2 && dims[0] == dims[1]:
+		return dims[0], true, true
+	case len(dims) > 0:
+		return dims[0], false, true
+	}
+	return 0, false, false
+}
+
 // sample builds the module grids of the triple at dimension dim, the most
 // likely first. Under perspective the bottom-right of the code is not where
 // the parallelogram of the three finder patterns puts it (gozxing's guess):
@@ -343,23 +406,38 @@ func sampleFrom(m *gozxing.BitMatrix, t triple, dim int, bx, by float64) []detec
 		anchors = []anchor{{a.GetX(), a.GetY(), fd - 6.5}, anchors[0]}
 	}
 	var out []detected
+	grid := func(tr *common.PerspectiveTransform) {
+		if bits, err := detector.Detector_sampleGrid(m, tr, dim); err == nil {
+			out = append(out, detected{bits: bits, transform: tr, dim: dim})
+		}
+	}
 	if tr := fit(m, t, dim, bx, by); tr != nil {
 		// The fit starts from the far-corner estimate and only improves on
 		// it: no need to sample that estimate on its own as well.
 		anchors = anchors[:len(anchors)-1]
-		if bits, err := detector.Detector_sampleGrid(m, tr, dim); err == nil {
-			out = append(out, detected{bits: bits, transform: tr, dim: dim})
-		}
+		grid(tr)
 	}
 	for _, a := range anchors {
-		tr := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
+		grid(common.PerspectiveTransform_QuadrilateralToQuadrilateral(
 			3.5, 3.5, fd-3.5, 3.5, a.src, a.src, 3.5, fd-3.5,
-			t.tl.GetX(), t.tl.GetY(), t.tr.GetX(), t.tr.GetY(), a.x, a.y, t.bl.GetX(), t.bl.GetY())
-		if bits, err := detector.Detector_sampleGrid(m, tr, dim); err == nil {
-			out = append(out, detected{bits: bits, transform: tr, dim: dim})
-		}
+			t.tl.GetX(), t.tl.GetY(), t.tr.GetX(), t.tr.GetY(), a.x, a.y, t.bl.GetX(), t.bl.GetY()))
 	}
 	return out
+}
+
+// bend samples a grid of sample again through the lattice of its
+// alignment patterns (lattice.go), followed from the grid's transform: for
+// a code on a curved or creased surface, once no flat grid has decoded.
+func bend(m *gozxing.BitMatrix, t triple, d detected) (detected, bool) {
+	tr, ok := d.transform.(*common.PerspectiveTransform)
+	if !ok {
+		return detected{}, false
+	}
+	bits, l, ok := lattice(m, t, tr, d.dim)
+	if !ok {
+		return detected{}, false
+	}
+	return detected{bits: bits, transform: l, dim: d.dim}, true
 }
 
 // farCorner estimates where the centre of a fourth finder pattern would be,

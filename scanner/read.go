@@ -212,9 +212,17 @@ func decodeTriple(matrix *gozxing.BitMatrix, t triple, v view, quick bool) (Resu
 		return Result{}, false
 	}
 	for _, dim := range dimensions(matrix, t) {
-		for _, d := range sample(matrix, t, dim) {
+		ds := sample(matrix, t, dim)
+		for _, d := range ds {
 			if r, ok := decodeSampled(d, v); ok {
 				return r, true
+			}
+		}
+		for _, d := range ds {
+			if b, ok := bend(matrix, t, d); ok {
+				if r, ok := decodeSampled(b, v); ok {
+					return r, true
+				}
 			}
 		}
 	}

@@ -1,0 +1,345 @@
+package scanner
+
+import (
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// Following a surface that is not flat: one perspective transform is exact
+// only for a flat code. A printout curls in the hand, a label wraps a
+// bottle, a page is creased: the modules then drift off any single
+// homography, by several modules toward the far side of a large code, and a
+// certificate (version 10 to 25) is lost although every module is sharp.
+// Versions 7 and up carry a lattice of alignment patterns every 16–28
+// modules. lattice locates each of them in the image, starting next to the
+// finder patterns and walking outwards so that every search starts from
+// where its found neighbours say the surface is, and samples each cell of
+// the lattice through its own four corners (as ZXing-C++ 2 and BoofCV do),
+// so the grid bends with the surface.
+
+// latticeSearch is how far from its predicted place an alignment pattern is
+// looked for, in modules: more than the drift between neighbours on a
+// strongly curved code, less than the 16 modules between patterns.
+const latticeSearch = 3
+
+// latticeMatch is how many of an alignment pattern's 25 modules must come
+// out right for it to count as found: one or two may be blurred or damaged.
+const latticeMatch = 23
+
+// latticeScales are the module sizes an alignment pattern is looked for
+// at, as fractions of the size its neighbours say.
+var latticeScales = [...]float64{1, 0.87, 1.15}
+
+// lattice samples the dim×dim code in m through the lattice of its
+// alignment patterns, starting from the transform tr of the whole code, and
+// returns the grid and the lattice's map from modules to the image. ok is
+// false for versions without a lattice (below 7) or when fewer than half of
+// the patterns were found, where tr alone is as good a guess.
+func lattice(m *gozxing.BitMatrix, t triple, tr *common.PerspectiveTransform, dim int) (*gozxing.BitMatrix, *latticeMap, bool) {
+	v, err := decoder.Version_GetVersionForNumber((dim - 17) / 4)
+	if err != nil {
+		return nil, nil, false
+	}
+	centers := v.GetAlignmentPatternCenters()
+	if len(centers) < 3 {
+		return nil, nil, false
+	}
+	pos, found := latticePoints(m, t, tr, centers)
+	if 2*found < len(pos)-3 {
+		return nil, nil, false
+	}
+	l := newLatticeMap(pos, centers)
+	bits, ok := l.sample(m, dim)
+	return bits, l, ok
+}
+
+// latticePoint is where a lattice point (an alignment pattern's centre) is
+// seen, and whether it was found in the image rather than guessed.
+type latticePoint struct {
+	x, y  float64
+	found bool
+}
+
+// latticePoints locates the alignment patterns at centers×centers (module
+// coordinates of their centres), row-major, and counts those found. The
+// three beside the finder patterns, a module inside each pattern's inner
+// corner, are where that pattern's own square puts them (finderFrame), or
+// where tr, fixed by the three patterns' centres, does. The search stops
+// once more than half of the others are missing, or both of the first two.
+func latticePoints(m *gozxing.BitMatrix, t triple, tr *common.PerspectiveTransform, centers []int) ([]latticePoint, int) {
+	n := len(centers)
+	at := func(x, y float64) (float64, float64) {
+		p := []float64{x, y}
+		tr.TransformPoints(p)
+		return p[0], p[1]
+	}
+	pos := make([]latticePoint, n*n)
+	last := n - 1
+	found, missed := 0, 0
+	for _, f := range []struct {
+		p      *detector.FinderPattern
+		module float64
+		i, j   int
+		x, y   float64 // the lattice point in the pattern's own modules
+	}{{t.tl, t.mtl, 0, 0, 6.5, 6.5}, {t.tr, t.mtr, last, 0, 0.5, 6.5}, {t.bl, t.mbl, 0, last, 6.5, 0.5}} {
+		x, y := at(float64(centers[f.i])+0.5, float64(centers[f.j])+0.5)
+		if h, ok := finderFrame(m, t, f.p, f.module); ok {
+			x, y = h.apply(f.x, f.y)
+		}
+		pos[f.j*n+f.i] = latticePoint{x, y, true}
+	}
+	for k := 0; k < 2*last+1; k++ { // outwards from the top-left, by rings i+j = k
+		for i := 0; i <= last; i++ {
+			j := k - i
+			if j < 0 || j > last {
+				continue
+			}
+			mx, my := float64(centers[i])+0.5, float64(centers[j])+0.5
+			px, py := at(mx, my)
+			if (i == 0 && j == 0) || (i == last && j == 0) || (i == 0 && j == last) {
+				continue
+			}
+			// Where the found neighbours say the surface is: tr's place
+			// moved by their mean drift from tr, else by their drift
+			// extrapolated along the row or the column (where the surface
+			// bends fast, near the edges of a bottle).
+			drift := func(a, b int) (float64, float64, bool) {
+				if a < 0 || b < 0 || a > last || b > last || !pos[b*n+a].found {
+					return 0, 0, false
+				}
+				qx, qy := at(float64(centers[a])+0.5, float64(centers[b])+0.5)
+				return pos[b*n+a].x - qx, pos[b*n+a].y - qy, true
+			}
+			var guesses [][2]float64
+			var mx0, my0 float64
+			near := 0
+			for _, d := range [4][2]int{{-1, 0}, {0, -1}, {-1, -1}, {1, -1}} {
+				if x, y, ok := drift(i+d[0], j+d[1]); ok {
+					mx0 += x
+					my0 += y
+					near++
+				}
+			}
+			if near > 0 {
+				guesses = append(guesses, [2]float64{px + mx0/float64(near), py + my0/float64(near)})
+			}
+			for _, d := range [2][2]int{{1, 0}, {0, 1}} {
+				x1, y1, ok1 := drift(i-d[0], j-d[1])
+				x2, y2, ok2 := drift(i-2*d[0], j-2*d[1])
+				if !ok1 || !ok2 {
+					continue
+				}
+				k := i
+				if d[1] == 1 {
+					k = j
+				}
+				r := float64(centers[k]-centers[k-1]) / float64(centers[k-1]-centers[k-2])
+				guesses = append(guesses, [2]float64{px + x1 + r*(x1-x2), py + y1 + r*(y1-y2)})
+			}
+			if len(guesses) == 0 {
+				guesses = append(guesses, [2]float64{px, py})
+			}
+			// One module across and down: from the found neighbours where
+			// there are some (the surface's own scale there), else tr's.
+			ex, ey := at(mx+1, my)
+			fx, fy := at(mx, my+1)
+			ux, uy, vx, vy := ex-px, ey-py, fx-px, fy-py
+			if i > 0 && pos[j*n+i-1].found {
+				q, k := pos[j*n+i-1], float64(centers[i]-centers[i-1])
+				ux, uy = (guesses[0][0]-q.x)/k, (guesses[0][1]-q.y)/k
+			}
+			if j > 0 && pos[(j-1)*n+i].found {
+				q, k := pos[(j-1)*n+i], float64(centers[j]-centers[j-1])
+				vx, vy = (guesses[0][0]-q.x)/k, (guesses[0][1]-q.y)/k
+			}
+			// The module vectors are the mean over the span to the
+			// neighbour; where a bottle turns away, the modules here are
+			// narrower than that mean, so narrower and wider ones are
+			// tried too.
+			pos[j*n+i] = latticePoint{guesses[0][0], guesses[0][1], false}
+		search:
+			for _, scale := range latticeScales {
+				for _, g := range guesses {
+					if cx, cy, ok := findLatticePoint(m, g[0], g[1], scale*ux, scale*uy, scale*vx, scale*vy); ok {
+						pos[j*n+i] = latticePoint{cx, cy, true}
+						break search
+					}
+				}
+			}
+			if pos[j*n+i].found {
+				found++
+			} else if missed++; 2*missed > n*n-3 {
+				// lattice needs half of them: a false triple, or not a
+				// lattice this view resolves; stop searching.
+				return pos, found
+			}
+		}
+		if k == 1 && found == 0 {
+			// Neither pattern next to the top-left finder, the two best
+			// predicted: not a lattice here (a false triple, a wrong
+			// dimension or transform).
+			return pos, found
+		}
+	}
+	return pos, found
+}
+
+// latticeMap places module coordinates in the image through the lattice
+// points: along each axis a polynomial through the (up to) four nearest
+// lattice lines, with Lagrange weights for their uneven spacing. Smooth
+// where the surface is (a cylinder's sine is followed to a small fraction
+// of a module), it also extrapolates the bending toward the code's edges,
+// beyond the outermost lattice lines, which is where its corners are.
+type latticeMap struct {
+	pos   []latticePoint
+	lines []float64 // module coordinates of the lattice lines (pattern centres)
+}
+
+func newLatticeMap(pos []latticePoint, centers []int) *latticeMap {
+	lines := make([]float64, len(centers))
+	for i, c := range centers {
+		lines[i] = float64(c) + 0.5
+	}
+	return &latticeMap{pos: pos, lines: lines}
+}
+
+// weights returns the first of the lattice lines that place coordinate k
+// and their weights.
+func (l *latticeMap) weights(k float64) (int, []float64) {
+	n := len(l.lines)
+	order := min(4, n)
+	first := 0
+	for first+order < n && k > l.lines[first+order/2] {
+		first++
+	}
+	w := make([]float64, order)
+	for a := range w {
+		w[a] = 1
+		for b := 0; b < order; b++ {
+			if b != a {
+				w[a] *= (k - l.lines[first+b]) / (l.lines[first+a] - l.lines[first+b])
+			}
+		}
+	}
+	return first, w
+}
+
+// place is where the module point whose lattice weights are (fx, wx)
+// across and (fy, wy) down is seen.
+func (l *latticeMap) place(fx int, wx []float64, fy int, wy []float64) (px, py float64) {
+	n := len(l.lines)
+	for b, wb := range wy {
+		for a, wa := range wx {
+			q := l.pos[(fy+b)*n+fx+a]
+			px += wa * wb * q.x
+			py += wa * wb * q.y
+		}
+	}
+	return px, py
+}
+
+// TransformPoints maps module coordinates to the image in place, as
+// common.PerspectiveTransform does, so that a result's corners follow the
+// lattice that read it.
+func (l *latticeMap) TransformPoints(pts []float64) {
+	for i := 0; i+1 < len(pts); i += 2 {
+		fx, wx := l.weights(pts[i])
+		fy, wy := l.weights(pts[i+1])
+		pts[i], pts[i+1] = l.place(fx, wx, fy, wy)
+	}
+}
+
+// sample samples the dim×dim code in m, each module at its centre.
+func (l *latticeMap) sample(m *gozxing.BitMatrix, dim int) (*gozxing.BitMatrix, bool) {
+	type axis struct {
+		first int
+		w     []float64
+	}
+	ax := make([]axis, dim)
+	for k := range ax {
+		f, w := l.weights(float64(k) + 0.5)
+		ax[k] = axis{f, w}
+	}
+	bits, err := gozxing.NewSquareBitMatrix(dim)
+	if err != nil {
+		return nil, false
+	}
+	w, h := float64(m.GetWidth()), float64(m.GetHeight())
+	for y := 0; y < dim; y++ {
+		for x := 0; x < dim; x++ {
+			px, py := l.place(ax[x].first, ax[x].w, ax[y].first, ax[y].w)
+			if px < 0 || py < 0 || px >= w || py >= h {
+				return nil, false
+			}
+			if m.Get(int(px), int(py)) {
+				bits.Set(x, y)
+			}
+		}
+	}
+	return bits, true
+}
+
+// findLatticePoint looks for an alignment pattern (a black module in a white
+// ring in a black ring) within latticeSearch modules of (px, py), where one
+// module across and one module down are the vectors (ux, uy) and (vx, vy).
+// It returns the centre of the offsets at which the pattern matches best,
+// which is the pattern's centre to a fraction of a module, and whether it
+// matched well enough to be trusted.
+func findLatticePoint(m *gozxing.BitMatrix, px, py, ux, uy, vx, vy float64) (float64, float64, bool) {
+	w, h := m.GetWidth(), m.GetHeight()
+	score := func(cx, cy float64) int {
+		s := 0
+		for dy := -2; dy <= 2; dy++ {
+			for dx := -2; dx <= 2; dx++ {
+				x := int(cx + float64(dx)*ux + float64(dy)*vx)
+				y := int(cy + float64(dx)*uy + float64(dy)*vy)
+				if x < 0 || y < 0 || x >= w || y >= h {
+					continue
+				}
+				if m.Get(x, y) == (max(abs(dx), abs(dy)) != 1) {
+					s++
+				}
+			}
+		}
+		return s
+	}
+	// The offsets within r modules of (cx, cy), step modules apart: the
+	// best score, the centre of the offsets that reach it and their span.
+	search := func(cx, cy, r, step float64) (best int, x, y, span float64) {
+		best = -1
+		var sx, sy float64
+		var count int
+		var lo, hi [2]float64
+		for oy := -r / step; oy <= r/step; oy++ {
+			for ox := -r / step; ox <= r/step; ox++ {
+				qx := cx + ox*step*ux + oy*step*vx
+				qy := cy + ox*step*uy + oy*step*vy
+				o := [2]float64{ox * step, oy * step}
+				switch s := score(qx, qy); {
+				case s > best:
+					best, sx, sy, count, lo, hi = s, qx, qy, 1, o, o
+				case s == best:
+					sx, sy, count = sx+qx, sy+qy, count+1
+					lo = [2]float64{min(lo[0], o[0]), min(lo[1], o[1])}
+					hi = [2]float64{max(hi[0], o[0]), max(hi[1], o[1])}
+				}
+			}
+		}
+		return best, sx / float64(count), sy / float64(count), max(hi[0]-lo[0], hi[1]-lo[1])
+	}
+	// Half a module apart first, which lands within a quarter module of
+	// the pattern's centre (inside its modules, so scoring as well as the
+	// centre but for a blurred edge), then a quarter module apart around
+	// the best. Best matches more than a module and a half apart are two
+	// places that look alike (data next to the pattern), not one pattern.
+	best, x, y, span := search(px, py, latticeSearch, 0.5)
+	if best < latticeMatch-2 || span > 1.5 {
+		return px, py, false
+	}
+	if best, x, y, _ = search(x, y, 0.5, 0.25); best < latticeMatch {
+		return px, py, false
+	}
+	return x, y, true
+}

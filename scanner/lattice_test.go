@@ -1,0 +1,93 @@
+package scanner
+
+import (
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+	"github.com/makiuchi-d/gozxing/qrcode/encoder"
+	"github.com/scuola/kiosk/testdata/frames"
+)
+
+// A certificate-sized code wrapped around a bottle or a curled printout:
+// the fitted transform of the whole code gets most modules wrong, the
+// lattice of its alignment patterns gets nearly all right, and the
+// dimension comes from the version blocks beside the finder patterns (the
+// module sizes there, squeezed by the bend, say 101 or 109 instead of 89).
+func TestLatticeFollowsACurvedCode(t *testing.T) {
+	text := frames.CertificateLike(1, 560)
+	code, err := encoder.Encoder_encode(text, decoder.ErrorCorrectionLevel_Q, map[gozxing.EncodeHintType]interface{}{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := code.GetMatrix()
+	for _, curve := range []float64{40, 60} {
+		f, err := frames.Render(text, frames.Scene{Size: 0.6, Curve: curve, Tilt: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(f.Gray)).GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, cands := finders(m, false)
+		ts := triples(cands, maxScanned)
+		if len(ts) == 0 {
+			t.Fatalf("curve %v°: no triple of finder patterns", curve)
+		}
+		tr := ts[0]
+		if dims := dimensions(m, tr); dims[0] != f.Modules {
+			t.Errorf("curve %v°: dimensions %v, want %d first", curve, dims, f.Modules)
+		}
+		bx, by := farCorner(tr)
+		whole := fit(m, tr, f.Modules, bx, by)
+		wrong := func(bits *gozxing.BitMatrix) int {
+			n := 0
+			for y := 0; y < f.Modules; y++ {
+				for x := 0; x < f.Modules; x++ {
+					if bits.Get(x, y) != (truth.Get(x, y) == 1) {
+						n++
+					}
+				}
+			}
+			return n
+		}
+		flat, err := detector.Detector_sampleGrid(m, whole, f.Modules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bent, _, ok := lattice(m, tr, whole, f.Modules)
+		if !ok {
+			t.Fatalf("curve %v°: lattice not found", curve)
+		}
+		all := f.Modules * f.Modules
+		fw, bw := wrong(flat), wrong(bent)
+		t.Logf("curve %v°: modules wrong through the fitted transform %d, through the lattice %d, of %d", curve, fw, bw, all)
+		if fw < all/5 || bw > all/100 {
+			t.Errorf("curve %v°: %d and %d modules wrong, want over %d and under %d", curve, fw, bw, all/5, all/100)
+		}
+		if _, err := qrDecoder.Decode(bent, noHints); err != nil {
+			t.Errorf("curve %v°: lattice grid does not decode: %v", curve, err)
+		}
+		// The whole cascade reads it, and its corners are where the
+		// bent code's corners are, not where a flat one's would be.
+		rs := NewDecoder(Options{Budget: time.Second}).Decode(f.Gray)
+		if len(rs) != 1 || rs[0].Text != text {
+			t.Fatalf("curve %v°: decoder read %d codes, want the certificate", curve, len(rs))
+		}
+		checkCorners(t, rs[0].Corners, f)
+	}
+}
+
+// Versions below 7 have no lattice: one alignment pattern at most, which
+// sample's own search handles.
+func TestLatticeNeedsVersion7(t *testing.T) {
+	m, _ := gozxing.NewBitMatrix(200, 200)
+	for _, dim := range []int{21, 25, 41} {
+		if _, _, ok := lattice(m, triple{}, nil, dim); ok {
+			t.Errorf("dimension %d: lattice sampled", dim)
+		}
+	}
+}
