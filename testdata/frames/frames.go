@@ -32,6 +32,7 @@ type Scene struct {
 	Yaw           float64 // out-of-plane rotation about the vertical axis, degrees
 	Roll          float64 // in-plane rotation, degrees
 	Curve         float64 // the card bent around a vertical cylinder: degrees of arc the symbol's width spans (a bottle, a curled page)
+	Lens          float64 // the lens's radial distortion k₁ (division model, radius in half-diagonals): negative is barrel (wide-angle webcams, −0.1 to −0.3), 0 none
 	OffsetX       float64 // shift of the code's centre, fraction of the frame width
 	OffsetY       float64 // shift of the code's centre, fraction of the frame height
 	Screen        bool    // the code is shown on a phone: dark bezel, emitted light, pixel grid
@@ -136,6 +137,9 @@ func render(modules []bool, n int, s Scene) (*Frame, error) {
 	if s.Curve < 0 || s.Curve > 180 {
 		return nil, errors.New("frames: curve must be within 0..180°")
 	}
+	if math.Abs(s.Lens) > 0.5 {
+		return nil, errors.New("frames: lens distortion must be within ±0.5")
+	}
 	rng := rand.New(rand.NewSource(s.Seed))
 	w, h := s.Width, s.Height
 	lum := make([]float64, w*h)
@@ -158,6 +162,11 @@ func render(modules []bool, n int, s Scene) (*Frame, error) {
 	toImage := flat.apply
 	if cam.rho > 0 {
 		toPlane, toImage = cam.unproject, cam.project
+	}
+	if cam.k1 != 0 {
+		plane, image := toPlane, toImage
+		toPlane = func(x, y float64) (float64, float64, bool) { return plane(cam.undistort(x, y)) }
+		toImage = func(u, v float64) (float64, float64) { return cam.distort(image(u, v)) }
 	}
 	for i, c := range [4][2]float64{{0, 0}, {float64(symbol), 0}, {float64(symbol), float64(symbol)}, {0, float64(symbol)}} {
 		corners[i][0], corners[i][1] = toImage(c[0], c[1])

@@ -48,7 +48,7 @@ func TestRenderIsDeterministic(t *testing.T) {
 }
 
 func TestRenderRejectsBadScenes(t *testing.T) {
-	for _, s := range []Scene{{Width: 100000, Height: 480}, {Width: 8, Height: 8}, {Tilt: 89}, {Curve: -1}, {Curve: 181}} {
+	for _, s := range []Scene{{Width: 100000, Height: 480}, {Width: 8, Height: 8}, {Tilt: 89}, {Curve: -1}, {Curve: 181}, {Lens: -0.6}} {
 		if _, err := Render("x", s); err == nil {
 			t.Errorf("scene %+v accepted", s)
 		}

@@ -40,6 +40,7 @@ type camera struct {
 	cx, cy float64
 	c      float64 // half the symbol's side: plane (u, v) is card (u-c, v-c)
 	rho    float64 // cylinder radius in modules; 0 for a flat card
+	k1     float64 // radial distortion of the lens (Scene.Lens)
 }
 
 // place poses a card whose symbol is side modules wide in front of a pinhole
@@ -66,7 +67,36 @@ func place(s Scene, side float64) camera {
 	if s.Curve > 0 {
 		cam.rho = side / (s.Curve * rad)
 	}
+	cam.k1 = s.Lens
 	return cam
+}
+
+// distort moves the pinhole's image point (x, y) where the lens puts it,
+// radially, in the division model (Fitzgibbon's): the ideal radius is the
+// seen one over 1 + k₁r², r in half-diagonals of the frame. A barrel lens
+// (k₁ < 0) bows a large code's straight edges outwards, most in a close-up
+// that fills the frame; unlike the polynomial model it never folds, so any
+// k₁ within ±0.5 covers the whole frame.
+func (m camera) distort(x, y float64) (float64, float64) {
+	d := math.Hypot(m.cx, m.cy)
+	nx, ny := (x-m.cx)/d, (y-m.cy)/d
+	ru := math.Hypot(nx, ny)
+	if ru == 0 || m.k1 == 0 {
+		return x, y
+	}
+	// k₁·ru·rd² − rd + ru = 0, the root that meets rd = ru as k₁ → 0.
+	disc := max(0, 1-4*m.k1*ru*ru)
+	s := (1 - math.Sqrt(disc)) / (2 * m.k1 * ru * ru)
+	return m.cx + d*nx*s, m.cy + d*ny*s
+}
+
+// undistort is distort's inverse: where the pinhole would have put the
+// point the lens shows at (x, y).
+func (m camera) undistort(x, y float64) (float64, float64) {
+	d := math.Hypot(m.cx, m.cy)
+	nx, ny := (x-m.cx)/d, (y-m.cy)/d
+	s := 1 / (1 + m.k1*(nx*nx+ny*ny))
+	return m.cx + d*nx*s, m.cy + d*ny*s
 }
 
 // homography is the flat card's plane→image map.

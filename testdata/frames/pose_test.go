@@ -39,3 +39,17 @@ func TestSlightCurveIsNearlyFlat(t *testing.T) {
 		}
 	}
 }
+
+// The lens's distortion and its inverse agree across the frame, corners
+// included, for barrel and pincushion lenses alike.
+func TestLensRoundTrip(t *testing.T) {
+	for _, k1 := range []float64{-0.5, -0.2, 0.2} {
+		cam := place(Scene{Width: 1920, Height: 1080, Size: 0.6, Lens: k1}, 89)
+		for _, p := range [][2]float64{{0, 0}, {1920, 1080}, {960, 540}, {100, 900}} {
+			x, y := cam.undistort(p[0], p[1])
+			if bx, by := cam.distort(x, y); math.Hypot(bx-p[0], by-p[1]) > 1e-3 {
+				t.Errorf("k₁ %v: (%v,%v) → (%.2f,%.2f) → (%.3f,%.3f)", k1, p[0], p[1], x, y, bx, by)
+			}
+		}
+	}
+}
