@@ -11,20 +11,28 @@ import (
 	"github.com/scuola/kiosk/testdata/frames"
 )
 
-// A certificate-sized code wrapped around a bottle or a curled printout:
-// the fitted transform of the whole code gets most modules wrong, the
-// lattice of its alignment patterns gets nearly all right, and the
-// dimension comes from the version blocks beside the finder patterns (the
+// A certificate-sized code wrapped around a bottle or a curled printout,
+// or filling the frame of a wide-angle webcam (barrel distortion): the
+// fitted transform of the whole code gets many modules wrong, the lattice
+// of its alignment patterns gets nearly all right, and the dimension comes
+// from the version blocks beside the finder patterns (on the bottle, the
 // module sizes there, squeezed by the bend, say 101 or 109 instead of 89).
-func TestLatticeFollowsACurvedCode(t *testing.T) {
+func TestLatticeFollowsABentCode(t *testing.T) {
 	text := frames.CertificateLike(1, 560)
 	code, err := encoder.Encoder_encode(text, decoder.ErrorCorrectionLevel_Q, map[gozxing.EncodeHintType]interface{}{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	truth := code.GetMatrix()
-	for _, curve := range []float64{40, 60} {
-		f, err := frames.Render(text, frames.Scene{Size: 0.6, Curve: curve, Tilt: 5})
+	for _, c := range []struct {
+		name  string
+		scene frames.Scene
+	}{
+		{"curve 40°", frames.Scene{Size: 0.6, Curve: 40, Tilt: 5}},
+		{"curve 60°", frames.Scene{Size: 0.6, Curve: 60, Tilt: 5}},
+		{"close-up, barrel lens −0.3", frames.Scene{Size: 0.85, Lens: -0.3, Tilt: 5}},
+	} {
+		f, err := frames.Render(text, c.scene)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,11 +43,11 @@ func TestLatticeFollowsACurvedCode(t *testing.T) {
 		_, cands := finders(m, false)
 		ts := triples(cands, maxScanned)
 		if len(ts) == 0 {
-			t.Fatalf("curve %v°: no triple of finder patterns", curve)
+			t.Fatalf("%s: no triple of finder patterns", c.name)
 		}
 		tr := ts[0]
 		if dims := dimensions(m, tr); dims[0] != f.Modules {
-			t.Errorf("curve %v°: dimensions %v, want %d first", curve, dims, f.Modules)
+			t.Errorf("%s: dimensions %v, want %d first", c.name, dims, f.Modules)
 		}
 		bx, by := farCorner(tr)
 		whole := fit(m, tr, f.Modules, bx, by)
@@ -60,22 +68,22 @@ func TestLatticeFollowsACurvedCode(t *testing.T) {
 		}
 		bent, _, ok := lattice(m, tr, whole, f.Modules)
 		if !ok {
-			t.Fatalf("curve %v°: lattice not found", curve)
+			t.Fatalf("%s: lattice not found", c.name)
 		}
 		all := f.Modules * f.Modules
 		fw, bw := wrong(flat), wrong(bent)
-		t.Logf("curve %v°: modules wrong through the fitted transform %d, through the lattice %d, of %d", curve, fw, bw, all)
+		t.Logf("%s: modules wrong through the fitted transform %d, through the lattice %d, of %d", c.name, fw, bw, all)
 		if fw < all/5 || bw > all/100 {
-			t.Errorf("curve %v°: %d and %d modules wrong, want over %d and under %d", curve, fw, bw, all/5, all/100)
+			t.Errorf("%s: %d and %d modules wrong, want over %d and under %d", c.name, fw, bw, all/5, all/100)
 		}
 		if _, err := qrDecoder.Decode(bent, noHints); err != nil {
-			t.Errorf("curve %v°: lattice grid does not decode: %v", curve, err)
+			t.Errorf("%s: lattice grid does not decode: %v", c.name, err)
 		}
 		// The whole cascade reads it, and its corners are where the
 		// bent code's corners are, not where a flat one's would be.
 		rs := NewDecoder(Options{Budget: time.Second}).Decode(f.Gray)
 		if len(rs) != 1 || rs[0].Text != text {
-			t.Fatalf("curve %v°: decoder read %d codes, want the certificate", curve, len(rs))
+			t.Fatalf("%s: decoder read %d codes, want the certificate", c.name, len(rs))
 		}
 		checkCorners(t, rs[0].Corners, f)
 	}

@@ -109,7 +109,7 @@ var (
 //  4. each qr-blackbox photo as a 12-megapixel phone's portrait JPEG
 //     (stored on its side, EXIF orientation 6), every tool as a process
 //     per image;
-//  5. generated certificates in 17 conditions at 640×480, 1280×960,
+//  5. generated certificates in 18 conditions at 640×480, 1280×960,
 //     1920×1080 and 4032×3024: frames read by each tool;
 //  6. generated sheets of 4 to 25 codes at the same sizes: codes found by
 //     each tool, of all those in view.
@@ -166,8 +166,8 @@ func BenchmarkCompareTools(b *testing.B) {
 
 // sizeConditions are the generated views of table 5: the kinds of view
 // issue 13 found behind (close-ups, screens, rotations, perspective,
-// curved surfaces, exposure) and small or blurred codes, which only the finer pyramid
-// levels of a large frame resolve.
+// curved surfaces, lens distortion, exposure) and small or blurred codes,
+// which only the finer pyramid levels of a large frame resolve.
 var sizeConditions = []frames.Preset{
 	{Name: "close-up (code and quiet zone fill the height)", Scene: frames.Scene{Size: 0.85, Tilt: 5, Roll: 3}},
 	{Name: "screen, moiré 0.6", Scene: frames.Scene{Size: 0.6, Screen: true, Moire: 0.6, Tilt: 10, Roll: 5}},
@@ -181,6 +181,7 @@ var sizeConditions = []frames.Preset{
 	{Name: "tilt 60°, roll 5°", Scene: frames.Scene{Size: 0.5, Tilt: 60, Roll: 5}},
 	{Name: "curved 45° (a bottle), roll 10°", Scene: frames.Scene{Size: 0.6, Curve: 45, Tilt: 5, Roll: 10}},
 	{Name: "curved 60°, roll 90°", Scene: frames.Scene{Size: 0.6, Curve: 60, Roll: 90}},
+	{Name: "close-up through a wide-angle lens (barrel −0.2)", Scene: frames.Scene{Size: 0.85, Lens: -0.2, Tilt: 5, Roll: 5}},
 	{Name: "light 0.08 (under-exposed)", Scene: frames.Scene{Size: 0.6, Light: 0.08, Noise: 4}},
 	{Name: "light 4 (over-exposed)", Scene: frames.Scene{Size: 0.6, Light: 4, Tilt: 5}},
 	{Name: "small (10 % of the height), tilt 30°", Scene: frames.Scene{Size: 0.1, Tilt: 30, OffsetX: -0.2}},
