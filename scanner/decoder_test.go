@@ -26,7 +26,7 @@ func preset(t testing.TB, name string) frames.Scene {
 // The pure-Go cascade (no OpenCV) must read the conditions it has stages
 // for; the rest is the OpenCV assist's job, tested in scanner/cv.
 func TestDecodePureGo(t *testing.T) {
-	for _, name := range []string{"clean-paper", "noise", "glare-screen", "low-light", "shadow", "small", "dark-mode-screen"} {
+	for _, name := range []string{"clean-paper", "noise", "glare-screen", "low-light", "shadow", "small", "dark-mode-screen", "bottle", "wide-angle-close"} {
 		t.Run(name, func(t *testing.T) {
 			d := NewDecoder(Options{Budget: time.Second})
 			for seed := int64(0); seed < 3; seed++ {

@@ -46,7 +46,7 @@ func reads(rs []scanner.Result, want string) bool {
 var presetFloor = map[string]int{
 	"clean-paper": 4, "tilt-40": 4, "yaw-40": 4, "blur": 4, "noise": 4, "glare-screen": 4,
 	"moire-screen": 2, "dark-mode-screen": 4, "low-light": 4, "shadow": 4,
-	"small": 4, "everything": 2,
+	"small": 4, "everything": 2, "bottle": 4, "wide-angle-close": 4,
 }
 
 const presetSeeds = 4

@@ -78,6 +78,8 @@ func Presets() []Preset {
 		{"shadow", Scene{Size: 0.55, Shadow: 0.6, Tilt: 15, Roll: -5}},
 		{"small", Scene{Size: 0.32, Tilt: 10, OffsetX: 0.2, OffsetY: -0.1}},
 		{"everything", Scene{Size: 0.6, Screen: true, Moire: 0.35, Glare: 1, Tilt: 25, Yaw: 10, Roll: 15, Blur: 0.8, Noise: 8, Light: 0.6}},
+		{"bottle", Scene{Size: 0.6, Curve: 45, Tilt: 8, Roll: 10}},
+		{"wide-angle-close", Scene{Size: 0.8, Lens: -0.2, Tilt: 5, Roll: -4}},
 	}
 }
 
