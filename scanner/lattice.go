@@ -15,9 +15,13 @@ import (
 // Versions 7 and up carry a lattice of alignment patterns every 16–28
 // modules. lattice locates each of them in the image, starting next to the
 // finder patterns and walking outwards so that every search starts from
-// where its found neighbours say the surface is, and samples each cell of
-// the lattice through its own four corners (as ZXing-C++ 2 and BoofCV do),
-// so the grid bends with the surface.
+// where its found neighbours say the surface is, and places each module by
+// interpolating through the lattice points around it, so the grid bends
+// with the surface. (ZXing-C++ 2 and BoofCV sample each cell through its
+// own four corners; a polynomial through the nearer lattice lines follows
+// a bottle's curve more closely and extrapolates it past the outermost
+// patterns, to the code's edges. A wide-angle lens's barrel bends a
+// close-up the same way.)
 
 // latticeSearch is how far from its predicted place an alignment pattern is
 // looked for, in modules: more than the drift between neighbours on a
