@@ -330,7 +330,7 @@ func readVersion(bits *gozxing.BitMatrix) (int, bool) {
 
 // finderVersion reads the version from the two 6×3 version blocks, each
 // sampled through the outer square of the finder pattern beside it
-// (finderSquare), so that it needs no dimension: on a curved code or under
+// (finderFrame), so that it needs no dimension: on a curved code or under
 // strong perspective the dimension from the module sizes is off by a few
 // versions, and a grid of a wrong dimension puts the blocks elsewhere.
 // both tells whether the two blocks were read and agree, which random data

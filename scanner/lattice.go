@@ -274,7 +274,7 @@ func (l *latticeMap) sample(m *gozxing.BitMatrix, dim int) (*gozxing.BitMatrix, 
 	for y := 0; y < dim; y++ {
 		for x := 0; x < dim; x++ {
 			px, py := l.place(ax[x].first, ax[x].w, ax[y].first, ax[y].w)
-			if px < 0 || py < 0 || px >= w || py >= h {
+			if !(px >= 0 && py >= 0 && px < w && py < h) { // NaN too, from a degenerate transform
 				return nil, false
 			}
 			if m.Get(int(px), int(py)) {

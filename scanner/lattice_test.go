@@ -1,10 +1,12 @@
 package scanner
 
 import (
+	"math"
 	"testing"
 	"time"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 	"github.com/makiuchi-d/gozxing/qrcode/encoder"
@@ -96,6 +98,44 @@ func TestLatticeNeedsVersion7(t *testing.T) {
 	for _, dim := range []int{21, 25, 41} {
 		if _, _, ok := lattice(m, triple{}, nil, dim); ok {
 			t.Errorf("dimension %d: lattice sampled", dim)
+		}
+	}
+}
+
+// A transform from a degenerate triple (all three centres at one point, or
+// off the image) puts lattice points at NaN, infinity or outside: lattice
+// must refuse it, not index the matrix there.
+func TestLatticeRefusesDegenerateTransforms(t *testing.T) {
+	m, _ := gozxing.NewBitMatrix(300, 300)
+	for y := 0; y < 300; y++ {
+		for x := 0; x < 300; x++ {
+			if (x*7+y*13)%5 < 2 {
+				m.Set(x, y)
+			}
+		}
+	}
+	p := detector.NewFinderPattern1(150, 150, 3)
+	far := detector.NewFinderPattern1(1e9, -1e9, 3)
+	for _, tri := range []triple{newTriple(p, p, p), newTriple(p, far, p)} {
+		for dim := 45; dim <= 177; dim += 4 {
+			d := float64(dim)
+			tr := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
+				3.5, 3.5, d-3.5, 3.5, d-3.5, d-3.5, 3.5, d-3.5,
+				tri.tl.GetX(), tri.tl.GetY(), tri.tr.GetX(), tri.tr.GetY(), tri.tr.GetX(), tri.bl.GetY(), tri.bl.GetX(), tri.bl.GetY())
+			if _, _, ok := lattice(m, tri, tr, dim); ok {
+				t.Errorf("dimension %d: a degenerate transform sampled", dim)
+			}
+		}
+	}
+	// And sampling itself, should points so placed count as found.
+	nan := math.NaN()
+	for _, q := range []latticePoint{{nan, nan, true}, {math.Inf(1), 10, true}, {-1e300, 1e300, true}} {
+		pos := make([]latticePoint, 9)
+		for i := range pos {
+			pos[i] = q
+		}
+		if _, ok := newLatticeMap(pos, []int{6, 22, 38}).sample(m, 45); ok {
+			t.Errorf("lattice points at (%v, %v) sampled", q.x, q.y)
 		}
 	}
 }
