@@ -62,6 +62,13 @@ func NewDecoder(o Options) *Decoder {
 // frame without a readable code is the common case, not an error. Corners
 // are relative to the frame's top-left pixel (frame.Rect.Min).
 func (d *Decoder) Decode(frame *image.Gray) []Result {
+	return d.DecodeWithin(frame, d.budget)
+}
+
+// DecodeWithin is Decode with a budget for this frame only, for offline
+// callers whose images differ in size: a 12-megapixel photo has several
+// times the pixels of the frames the decoder's budget was chosen for.
+func (d *Decoder) DecodeWithin(frame *image.Gray, budget time.Duration) []Result {
 	if frame == nil || frame.Rect.Dx() < minSide || frame.Rect.Dy() < minSide {
 		return nil
 	}
@@ -73,7 +80,7 @@ func (d *Decoder) Decode(frame *image.Gray) []Result {
 		d.compact = gray.Copy(frame, frame.Rect, d.compact)
 		frame = d.compact
 	}
-	return newCascade(d, frame, time.Now().Add(d.budget)).run()
+	return newCascade(d, frame, time.Now().Add(budget)).run()
 }
 
 // minSide is the smallest frame worth searching: a version 1 code with its

@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scuola/kiosk/scanner"
 	"github.com/scuola/kiosk/scanner/cv"
 	"github.com/scuola/kiosk/testdata/frames"
 )
@@ -373,14 +372,14 @@ func joinInts(n []int) string {
 // comparison holds the tools and the in-process decoder of kiosk decode.
 type comparison struct {
 	tools []tool
-	dec   *scanner.Decoder
+	dec   fileDecoder
 	tmp   string
 }
 
 func newComparison(tb testing.TB, tools []tool) *comparison {
 	assist := cv.NewAssist()
 	tb.Cleanup(func() { assist.Close() })
-	return &comparison{tools: tools, dec: fileDecoder(assist), tmp: tb.TempDir()}
+	return &comparison{tools: tools, dec: newFileDecoder(assist), tmp: tb.TempDir()}
 }
 
 // blackboxSets returns ZXing's photo sets qrcode-1…6 with their texts.

@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"image"
 	"image/png"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scuola/kiosk/cmd/internal/cli"
 	"github.com/scuola/kiosk/testdata/frames"
@@ -122,5 +124,26 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	if st, out, _ := decode("-h"); st != 0 || !strings.Contains(out, "usage") {
 		t.Errorf("-h: status %d", st)
+	}
+}
+
+// TestDecodeBudgetGrowsWithTheImage: a camera frame keeps the budget the
+// cascade was tuned with, a phone photo gets more, and nothing gets more
+// than maxDecodeBudget.
+func TestDecodeBudgetGrowsWithTheImage(t *testing.T) {
+	for _, c := range []struct {
+		w, h int
+		want time.Duration
+	}{
+		{640, 480, decodeBudget},
+		{1920, 1080, decodeBudget},
+		{2592, 1944, 600 * time.Millisecond},
+		{4032, 3024, maxDecodeBudget},
+		{12000, 9000, maxDecodeBudget},
+	} {
+		got := budgetFor(image.Rect(0, 0, c.w, c.h))
+		if got < c.want-decodeBudget/10 || got > c.want+decodeBudget/10 {
+			t.Errorf("%d×%d: budget %v, want about %v", c.w, c.h, got, c.want)
+		}
 	}
 }
