@@ -1,6 +1,8 @@
 package scanner
 
 import (
+	"math"
+
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
@@ -70,124 +72,303 @@ type latticePoint struct {
 // coordinates of their centres), row-major, and counts those found. The
 // three beside the finder patterns, a module inside each pattern's inner
 // corner, are where that pattern's own square puts them (finderFrame), or
-// where tr, fixed by the three patterns' centres, does. The search stops
-// once more than half of the others are missing, or both of the first two.
+// where tr, fixed by the three patterns' centres, does. The others are
+// searched outwards from the top-left, by rings, each from where its found
+// neighbours say the surface is; the search stops once more than half of
+// them are missing, or both of the first two. Then those missed are
+// searched again from the neighbours found after them, on every side: on a
+// code bent through 90° of arc the one before the top-right finder pattern
+// drifts the other way from those to its left, and only the column below
+// it says where it is.
 func latticePoints(m *gozxing.BitMatrix, t triple, tr *common.PerspectiveTransform, centers []int) ([]latticePoint, int) {
-	n := len(centers)
-	at := func(x, y float64) (float64, float64) {
-		p := []float64{x, y}
-		tr.TransformPoints(p)
-		return p[0], p[1]
-	}
-	pos := make([]latticePoint, n*n)
-	last := n - 1
-	found, missed := 0, 0
+	w := &latticeWalk{m: m, tr: tr, centers: centers, n: len(centers), pos: make([]latticePoint, len(centers)*len(centers))}
+	last := w.n - 1
+	var unframed [][2]int
 	for _, f := range []struct {
 		p      *detector.FinderPattern
 		module float64
 		i, j   int
 		x, y   float64 // the lattice point in the pattern's own modules
 	}{{t.tl, t.mtl, 0, 0, 6.5, 6.5}, {t.tr, t.mtr, last, 0, 0.5, 6.5}, {t.bl, t.mbl, 0, last, 6.5, 0.5}} {
-		x, y := at(float64(centers[f.i])+0.5, float64(centers[f.j])+0.5)
+		x, y := w.expected(f.i, f.j)
 		if h, ok := finderFrame(m, t, f.p, f.module); ok {
 			x, y = h.apply(f.x, f.y)
+		} else {
+			unframed = append(unframed, [2]int{f.i, f.j})
 		}
-		pos[f.j*n+f.i] = latticePoint{x, y, true}
+		w.pos[f.j*w.n+f.i] = latticePoint{x, y, true}
 	}
+	corner := func(i, j int) bool { return (i == 0 && j == 0) || (i == last && j == 0) || (i == 0 && j == last) }
+	seen, missed := 0, 0
 	for k := 0; k < 2*last+1; k++ { // outwards from the top-left, by rings i+j = k
 		for i := 0; i <= last; i++ {
 			j := k - i
-			if j < 0 || j > last {
+			if j < 0 || j > last || corner(i, j) {
 				continue
 			}
-			mx, my := float64(centers[i])+0.5, float64(centers[j])+0.5
-			px, py := at(mx, my)
-			if (i == 0 && j == 0) || (i == last && j == 0) || (i == 0 && j == last) {
-				continue
-			}
-			// Where the found neighbours say the surface is: tr's place
-			// moved by their mean drift from tr, else by their drift
-			// extrapolated along the row or the column (where the surface
-			// bends fast, near the edges of a bottle).
-			drift := func(a, b int) (float64, float64, bool) {
-				if a < 0 || b < 0 || a > last || b > last || !pos[b*n+a].found {
-					return 0, 0, false
-				}
-				qx, qy := at(float64(centers[a])+0.5, float64(centers[b])+0.5)
-				return pos[b*n+a].x - qx, pos[b*n+a].y - qy, true
-			}
-			var guesses [][2]float64
-			var mx0, my0 float64
-			near := 0
-			for _, d := range [4][2]int{{-1, 0}, {0, -1}, {-1, -1}, {1, -1}} {
-				if x, y, ok := drift(i+d[0], j+d[1]); ok {
-					mx0 += x
-					my0 += y
-					near++
-				}
-			}
-			if near > 0 {
-				guesses = append(guesses, [2]float64{px + mx0/float64(near), py + my0/float64(near)})
-			}
-			for _, d := range [2][2]int{{1, 0}, {0, 1}} {
-				x1, y1, ok1 := drift(i-d[0], j-d[1])
-				x2, y2, ok2 := drift(i-2*d[0], j-2*d[1])
-				if !ok1 || !ok2 {
-					continue
-				}
-				k := i
-				if d[1] == 1 {
-					k = j
-				}
-				r := float64(centers[k]-centers[k-1]) / float64(centers[k-1]-centers[k-2])
-				guesses = append(guesses, [2]float64{px + x1 + r*(x1-x2), py + y1 + r*(y1-y2)})
-			}
-			if len(guesses) == 0 {
-				guesses = append(guesses, [2]float64{px, py})
-			}
-			// One module across and down: from the found neighbours where
-			// there are some (the surface's own scale there), else tr's.
-			ex, ey := at(mx+1, my)
-			fx, fy := at(mx, my+1)
-			ux, uy, vx, vy := ex-px, ey-py, fx-px, fy-py
-			if i > 0 && pos[j*n+i-1].found {
-				q, k := pos[j*n+i-1], float64(centers[i]-centers[i-1])
-				ux, uy = (guesses[0][0]-q.x)/k, (guesses[0][1]-q.y)/k
-			}
-			if j > 0 && pos[(j-1)*n+i].found {
-				q, k := pos[(j-1)*n+i], float64(centers[j]-centers[j-1])
-				vx, vy = (guesses[0][0]-q.x)/k, (guesses[0][1]-q.y)/k
-			}
-			// The module vectors are the mean over the span to the
-			// neighbour; where a bottle turns away, the modules here are
-			// narrower than that mean, so narrower and wider ones are
-			// tried too.
-			pos[j*n+i] = latticePoint{guesses[0][0], guesses[0][1], false}
-		search:
-			for _, scale := range latticeScales {
-				for _, g := range guesses {
-					if cx, cy, ok := findLatticePoint(m, g[0], g[1], scale*ux, scale*uy, scale*vx, scale*vy); ok {
-						pos[j*n+i] = latticePoint{cx, cy, true}
-						break search
-					}
-				}
-			}
-			if pos[j*n+i].found {
-				found++
-			} else if missed++; 2*missed > n*n-3 {
+			if w.locate(i, j) {
+				seen++
+			} else if missed++; 2*missed > w.n*w.n-3 {
 				// lattice needs half of them: a false triple, or not a
 				// lattice this view resolves; stop searching.
-				return pos, found
+				return w.pos, seen
 			}
 		}
-		if k == 1 && found == 0 {
+		if k == 1 && seen == 0 {
 			// Neither pattern next to the top-left finder, the two best
 			// predicted: not a lattice here (a false triple, a wrong
 			// dimension or transform).
-			return pos, found
+			return w.pos, seen
 		}
 	}
-	return pos, found
+	for again := true; again && missed > 0; {
+		again = false
+		for j := 0; j <= last; j++ {
+			for i := 0; i <= last; i++ {
+				if !corner(i, j) && !w.pos[j*w.n+i].found && w.locate(i, j) {
+					seen++
+					missed--
+					again = true
+				}
+			}
+		}
+	}
+	seen -= w.dropOutliers()
+	// A finder pattern whose square was not measured left tr's place for
+	// its lattice point, which the bend moves (by a module and a half at
+	// the bottom-left of a code bent through 90°): the alignment patterns
+	// in its row and column say where it is.
+	for _, c := range unframed {
+		if p, ok := w.straightest(c[0], c[1]); ok {
+			w.pos[c[1]*w.n+c[0]] = latticePoint{p[0], p[1], true}
+		}
+	}
+	return w.pos, seen
+}
+
+// latticeWalk is the state of latticePoints: the lattice points so far,
+// row-major over centers×centers, and tr, where a flat code's would be.
+type latticeWalk struct {
+	m       *gozxing.BitMatrix
+	tr      *common.PerspectiveTransform
+	centers []int
+	n       int
+	pos     []latticePoint
+}
+
+// sides are the steps to a lattice point's neighbours in its row and column.
+var sides = [4][2]int{{1, 0}, {0, 1}, {-1, 0}, {0, -1}}
+
+// at is where tr places module coordinates (x, y).
+func (w *latticeWalk) at(x, y float64) (float64, float64) {
+	p := []float64{x, y}
+	w.tr.TransformPoints(p)
+	return p[0], p[1]
+}
+
+// expected is where tr places lattice point (i, j).
+func (w *latticeWalk) expected(i, j int) (float64, float64) {
+	return w.at(float64(w.centers[i])+0.5, float64(w.centers[j])+0.5)
+}
+
+// found says where lattice point (i, j) was seen, if it was, and its drift
+// there from tr's place.
+func (w *latticeWalk) found(i, j int) (p latticePoint, dx, dy float64, ok bool) {
+	if i < 0 || j < 0 || i >= w.n || j >= w.n || !w.pos[j*w.n+i].found {
+		return p, 0, 0, false
+	}
+	p = w.pos[j*w.n+i]
+	qx, qy := w.expected(i, j)
+	return p, p.x - qx, p.y - qy, true
+}
+
+// along is where the drift of the two found lattice points before (i, j)
+// in direction d (one step along its row or column) puts it.
+func (w *latticeWalk) along(i, j int, d [2]int) ([2]float64, bool) {
+	_, x1, y1, ok1 := w.found(i-d[0], j-d[1])
+	_, x2, y2, ok2 := w.found(i-2*d[0], j-2*d[1])
+	if !ok1 || !ok2 {
+		return [2]float64{}, false
+	}
+	k, s := i, d[0]
+	if d[1] != 0 {
+		k, s = j, d[1]
+	}
+	c := w.centers
+	r := float64(c[k]-c[k-s]) / float64(c[k-s]-c[k-2*s])
+	px, py := w.expected(i, j)
+	return [2]float64{px + x1 + r*(x1-x2), py + y1 + r*(y1-y2)}, true
+}
+
+// extrapolated is along's guesses from every side.
+func (w *latticeWalk) extrapolated(i, j int) [][2]float64 {
+	var out [][2]float64
+	for _, d := range sides {
+		if g, ok := w.along(i, j, d); ok {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// prediction is where a line through two found lattice points puts
+// another, and how much their drifts from tr differ: little along a
+// straight line of the surface, much across a bend.
+type prediction struct {
+	x, y, spread float64
+}
+
+// predictions are the places the found lattice points in the row and the
+// column of (i, j) predict for it: extrapolated from the two before it on
+// each side, interpolated between the two beside it.
+func (w *latticeWalk) predictions(i, j int) []prediction {
+	var out []prediction
+	px, py := w.expected(i, j)
+	for _, d := range sides {
+		for _, o := range [2][2]int{{1, 2}, {-1, 1}} { // the two before it; one on each side
+			ai, aj, bi, bj := i-o[0]*d[0], j-o[0]*d[1], i-o[1]*d[0], j-o[1]*d[1]
+			if o[0] < 0 && d[0]+d[1] < 0 {
+				continue // each pair of neighbours once
+			}
+			_, ax, ay, oka := w.found(ai, aj)
+			_, bx, by, okb := w.found(bi, bj)
+			if !oka || !okb {
+				continue
+			}
+			k, ka, kb := i, ai, bi
+			if d[1] != 0 {
+				k, ka, kb = j, aj, bj
+			}
+			f := float64(w.centers[k]-w.centers[ka]) / float64(w.centers[kb]-w.centers[ka])
+			out = append(out, prediction{px + ax + f*(bx-ax), py + ay + f*(by-ay), math.Hypot(bx-ax, by-ay)})
+		}
+	}
+	return out
+}
+
+// straightest is the prediction for (i, j) along the straightest line.
+func (w *latticeWalk) straightest(i, j int) ([2]float64, bool) {
+	best := prediction{spread: math.Inf(1)}
+	for _, p := range w.predictions(i, j) {
+		if p.spread < best.spread {
+			best = p
+		}
+	}
+	return [2]float64{best.x, best.y}, !math.IsInf(best.spread, 1)
+}
+
+// dropOutliers un-finds the lattice points that no line through their
+// neighbours passes near: data next to the predicted place that matched
+// the pattern better than the pattern itself (near a bottle's edge, where
+// the module vectors searched with are too wide). Along a bend the points
+// are not in line, but across it they are, so a true point is near at
+// least one prediction; a false one is off every line, by two modules or
+// more, and put at the straightest prediction instead. The worst goes
+// first, as it also pulls its neighbours' predictions; at most n of the
+// n×n go (more would mean no lattice at all, which lattice's count of
+// those found then says).
+func (w *latticeWalk) dropOutliers() (dropped int) {
+	last := w.n - 1
+	px, py := w.expected(0, 0)
+	ex, ey := w.at(float64(w.centers[0])+1.5, float64(w.centers[0])+0.5)
+	tol := 2 * math.Hypot(ex-px, ey-py)
+	for range w.n {
+		worst, wi, wj := tol, -1, -1
+		for j := 0; j <= last; j++ {
+			for i := 0; i <= last; i++ {
+				p := w.pos[j*w.n+i]
+				if !p.found || (i == 0 && j == 0) || (i == last && j == 0) || (i == 0 && j == last) {
+					continue
+				}
+				w.pos[j*w.n+i].found = false
+				preds := w.predictions(i, j)
+				w.pos[j*w.n+i].found = true
+				if len(preds) < 2 {
+					continue
+				}
+				near := math.Inf(1)
+				for _, q := range preds {
+					near = min(near, math.Hypot(q.x-p.x, q.y-p.y))
+				}
+				if near > worst {
+					worst, wi, wj = near, i, j
+				}
+			}
+		}
+		if wi < 0 {
+			return dropped
+		}
+		dropped++
+		w.pos[wj*w.n+wi].found = false
+		if g, ok := w.straightest(wi, wj); ok {
+			w.pos[wj*w.n+wi] = latticePoint{g[0], g[1], false}
+		}
+	}
+	return dropped
+}
+
+// locate searches for the alignment pattern at lattice point (i, j) and
+// records it, found or at its best guess.
+func (w *latticeWalk) locate(i, j int) bool {
+	mx, my := float64(w.centers[i])+0.5, float64(w.centers[j])+0.5
+	px, py := w.at(mx, my)
+	// Where the found neighbours say the surface is: tr's place moved by
+	// the mean drift of those beside it (else of those diagonally next to
+	// it), and by the drift extrapolated along its row and column from
+	// either side (where the surface bends fast, near the edges of a
+	// bottle).
+	var guesses [][2]float64
+	for _, ring := range [2][4][2]int{sides, {{-1, -1}, {1, -1}, {-1, 1}, {1, 1}}} {
+		var mx0, my0 float64
+		near := 0
+		for _, d := range ring {
+			if _, x, y, ok := w.found(i+d[0], j+d[1]); ok {
+				mx0 += x
+				my0 += y
+				near++
+			}
+		}
+		if near > 0 {
+			guesses = append(guesses, [2]float64{px + mx0/float64(near), py + my0/float64(near)})
+			break
+		}
+	}
+	guesses = append(guesses, w.extrapolated(i, j)...)
+	if len(guesses) == 0 {
+		guesses = append(guesses, [2]float64{px, py})
+	}
+	w.pos[j*w.n+i] = latticePoint{guesses[0][0], guesses[0][1], false}
+	// One module across and down at a guess: from a found neighbour in
+	// its row and one in its column where there are some (the surface's
+	// own scale there), else tr's. They are the mean over the span to the
+	// neighbour; where a bottle turns away, the modules here are narrower
+	// than that mean, so narrower and wider ones are tried too.
+	ex, ey := w.at(mx+1, my)
+	fx, fy := w.at(mx, my+1)
+	for _, scale := range latticeScales {
+		for _, g := range guesses {
+			ux, uy, vx, vy := ex-px, ey-py, fx-px, fy-py
+			for _, a := range [2]int{i - 1, i + 1} {
+				if q, _, _, ok := w.found(a, j); ok {
+					k := float64(w.centers[i] - w.centers[a])
+					ux, uy = (g[0]-q.x)/k, (g[1]-q.y)/k
+					break
+				}
+			}
+			for _, b := range [2]int{j - 1, j + 1} {
+				if q, _, _, ok := w.found(i, b); ok {
+					k := float64(w.centers[j] - w.centers[b])
+					vx, vy = (g[0]-q.x)/k, (g[1]-q.y)/k
+					break
+				}
+			}
+			if cx, cy, ok := findLatticePoint(w.m, g[0], g[1], scale*ux, scale*uy, scale*vx, scale*vy); ok {
+				w.pos[j*w.n+i] = latticePoint{cx, cy, true}
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // latticeMap places module coordinates in the image through the lattice

@@ -108,7 +108,7 @@ var (
 //  4. each qr-blackbox photo as a 12-megapixel phone's portrait JPEG
 //     (stored on its side, EXIF orientation 6), every tool as a process
 //     per image;
-//  5. generated certificates in 18 conditions at 640×480, 1280×960,
+//  5. generated certificates in 19 conditions at 640×480, 1280×960,
 //     1920×1080 and 4032×3024: frames read by each tool;
 //  6. generated sheets of 4 to 25 codes at the same sizes: codes found by
 //     each tool, of all those in view.
@@ -180,6 +180,7 @@ var sizeConditions = []frames.Preset{
 	{Name: "tilt 60°, roll 5°", Scene: frames.Scene{Size: 0.5, Tilt: 60, Roll: 5}},
 	{Name: "curved 45° (a bottle), roll 10°", Scene: frames.Scene{Size: 0.6, Curve: 45, Tilt: 5, Roll: 10}},
 	{Name: "curved 60°, roll 90°", Scene: frames.Scene{Size: 0.6, Curve: 60, Roll: 90}},
+	{Name: "curved 95° (a small bottle), roll 30°", Scene: frames.Scene{Size: 0.6, Curve: 95, Tilt: 5, Roll: 30}},
 	{Name: "close-up through a wide-angle lens (barrel −0.2)", Scene: frames.Scene{Size: 0.85, Lens: -0.2, Tilt: 5, Roll: 5}},
 	{Name: "light 0.08 (under-exposed)", Scene: frames.Scene{Size: 0.6, Light: 0.08, Noise: 4}},
 	{Name: "light 4 (over-exposed)", Scene: frames.Scene{Size: 0.6, Light: 4, Tilt: 5}},
