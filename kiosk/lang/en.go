@@ -538,6 +538,7 @@ var english = table{
 	"watch.coverage.short":          "Below the target: more sentinel schools are needed.",
 	"watch.missing":                 "No report on the last sentinel day ({0})",
 	"watch.missing.none":            "Every sentinel school has reported.",
+	"watch.missing.closed":          "No sentinel school reported on that day: if the schools were closed (holidays, a patron saint's day), nothing is missing.",
 	"watch.col.credential":          "Credential",
 	"watch.credential.ok":           "active",
 	"watch.credential.revoked":      "revoked",

@@ -538,6 +538,7 @@ var italian = table{
 	"watch.coverage.short":          "Sotto l'obiettivo: servono altri plessi sentinella.",
 	"watch.missing":                 "Senza segnalazione nell'ultimo giorno sentinella ({0})",
 	"watch.missing.none":            "Tutti i plessi sentinella hanno segnalato.",
+	"watch.missing.closed":          "Nessun plesso sentinella ha segnalato in quel giorno: se le scuole erano chiuse (vacanze, santo patrono, ponte), non manca nulla.",
 	"watch.col.credential":          "Credenziale",
 	"watch.credential.ok":           "attiva",
 	"watch.credential.revoked":      "revocata",

@@ -25,11 +25,12 @@ func yearStart(d calendar.Day) calendar.Day {
 	return calendar.Date(y, time.September, 1)
 }
 
-// lastSentinelDay is the latest Monday or Thursday up to d: the sentinel
-// plessi report on those days.
+// lastSentinelDay is the latest Monday or Thursday up to d that is not a
+// national holiday: the sentinel plessi report on those days, and a
+// holiday Monday would list every one of them as missing.
 func lastSentinelDay(d calendar.Day) calendar.Day {
 	for {
-		if wd := d.Time().Weekday(); wd == time.Monday || wd == time.Thursday {
+		if wd := d.Time().Weekday(); (wd == time.Monday || wd == time.Thursday) && !calendar.Holiday(d) {
 			return d
 		}
 		d--
@@ -43,9 +44,13 @@ type dashboardData struct {
 	Target   float64
 	LastDay  string
 	Missing  []store.School
-	Chart    template.HTML
-	Alarms   []Alarm // the newest, not reviewed yet
-	Names    map[string]string
+	// Closed: no sentinel reported on LastDay, which is past: the schools
+	// were most likely closed (a region's school holidays, a patron
+	// saint's day), which the list alone would not say.
+	Closed bool
+	Chart  template.HTML
+	Alarms []Alarm // the newest, not reviewed yet
+	Names  map[string]string
 }
 
 func (p *pages) dashboard(w http.ResponseWriter, rq *request) {
@@ -59,7 +64,8 @@ func (p *pages) dashboard(w http.ResponseWriter, rq *request) {
 		p.internal(w, rq, err)
 		return
 	}
-	last := lastSentinelDay(rq.today).String()
+	lastDay := lastSentinelDay(rq.today)
+	last := lastDay.String()
 	missing, err := p.st.Missing(ctx, rq.ats, last)
 	if err != nil {
 		p.internal(w, rq, err)
@@ -70,7 +76,8 @@ func (p *pages) dashboard(w http.ResponseWriter, rq *request) {
 		p.internal(w, rq, err)
 		return
 	}
-	d := &dashboardData{Coverage: cov, Share: cov.Share(), Target: Target, LastDay: last, Missing: missing,
+	closed := len(missing) > 1 && len(missing) == len(cov.Sentinels) && lastDay < rq.today
+	d := &dashboardData{Coverage: cov, Share: cov.Share(), Target: Target, LastDay: last, Missing: missing, Closed: closed,
 		Chart: chart(rq.v.Lang, wd.ATS, rq.v.Lang.Text(lang.WatchChartATS)), Names: names(cov.Sentinels)}
 	for _, a := range wd.Alarms {
 		if a.Review.State == "new" && len(d.Alarms) < 5 {

@@ -49,6 +49,12 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureAt(t, today)
+}
+
+// newFixtureAt is newFixture with the pages' clock at now.
+func newFixtureAt(t testing.TB, now time.Time) *fixture {
+	t.Helper()
 	st := openStore(t)
 	ctx := context.Background()
 	storeSeason(t, st, "ATS Insubria", true)
@@ -71,7 +77,7 @@ func newFixture(t testing.TB) *fixture {
 			}
 			return v, ok
 		},
-		Now: func() time.Time { return today },
+		Now: func() time.Time { return now },
 	})
 	f.ts = httptest.NewServer(h)
 	t.Cleanup(f.ts.Close)
@@ -150,6 +156,29 @@ func TestOperatorDashboard(t *testing.T) {
 	wantNotIn(t, "dashboard", body, "ATS Montagna", "MoEE")
 	_, body = f.do(t, "smith", "GET", "/ats/", nil)
 	wantIn(t, "English dashboard", body, "2650 of 42650", "Target met", "alarm threshold")
+}
+
+// A national holiday is no sentinel day: on Easter Monday the list is of
+// the Thursday before, and as that Thursday fell in the region's Easter
+// break (nobody reported) the page says the schools were probably closed
+// instead of leaving every sentinel listed as missing without a word.
+func TestDashboardSkipsHolidays(t *testing.T) {
+	for day, want := range map[string]string{
+		"2027-03-29": "2027-03-25", // Easter Monday
+		"2027-11-01": "2027-10-28", // All Saints, a Monday
+		"2026-12-08": "2026-12-07", // the Immaculate Conception, a Tuesday
+		"2027-02-22": "2027-02-22",
+	} {
+		d, _ := calendar.Parse(day)
+		if got := lastSentinelDay(d).String(); got != want {
+			t.Errorf("last sentinel day on %s: %s, want %s", day, got, want)
+		}
+	}
+	f := newFixtureAt(t, time.Date(2027, 3, 29, 16, 30, 0, 0, calendar.Rome))
+	_, body := f.do(t, "rossi", "GET", "/ats/", nil)
+	wantIn(t, "Easter Monday's dashboard", body, "25/03/2027", `id="closed"`, "non manca nulla", "VAEE09900X")
+	_, body = newFixture(t).do(t, "rossi", "GET", "/ats/", nil)
+	wantNotIn(t, "an ordinary Monday's dashboard", body, `id="closed"`)
 }
 
 // The Region picks an ATS and sees its aggregates: the coverage, who has
