@@ -88,11 +88,11 @@ var allowed = map[string][]string{
 	"cmd/portal":                 {"cmd/internal/cli", "cmd/portal/alarm", "cmd/portal/api", "cmd/portal/registry", "cmd/portal/store", "cmd/portal/watch", "cmd/portal/web", "privacy/access", "privacy/loopback", "privacy/report", "verify/calendar"},
 	"cmd/portal/alarm":           {},
 	"cmd/portal/alarm/alarmtest": {},
-	"cmd/portal/watch":           {"cmd/portal/alarm", "cmd/portal/store", "kiosk/lang", "verify/calendar"},
+	"cmd/portal/watch":           {"cmd/portal/alarm", "cmd/portal/store", "kiosk/lang", "privacy/access", "verify/calendar"},
 	"cmd/portal/store/storetest": {"cmd/portal/store"},
 	"cmd/portal/store":           {"privacy/access", "privacy/report"},
 	"cmd/portal/store/pgtest":    {},
-	"cmd/portal/api":             {"cmd/portal/store", "privacy/report", "verify/calendar"},
+	"cmd/portal/api":             {"cmd/portal/store", "privacy/access", "privacy/report", "verify/calendar"},
 	"cmd/portal/registry":        {"cmd/portal/store", "privacy/report"},
 	"cmd/portal/web":             {"cmd/portal/registry", "cmd/portal/store", "kiosk/lang", "kiosk/lang/pages", "privacy/access", "privacy/report", "verify/calendar"},
 

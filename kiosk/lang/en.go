@@ -503,6 +503,7 @@ var english = table{
 	WatchErrNote:                    "The note may have at most {0} characters, on one line.",
 	WatchErrNoAlarm:                 "This alarm is no longer in the list: reload the page.",
 	WatchErrNoATS:                   "No ATS has registered schools yet.",
+	WatchErrBusy:                    "Too many requests in a short time: try again in a few seconds.",
 	WatchErrSetting:                 "{0}: not a valid value ({1}).",
 	WatchErrWeek:                    "The week must be given as YYYY-MM-DD.",
 	WatchChartATS:                   "Absence rate of the ATS (all sentinel schools)",

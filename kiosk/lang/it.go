@@ -503,6 +503,7 @@ var italian = table{
 	WatchErrNote:                    "La nota può avere al massimo {0} caratteri, senza a capo.",
 	WatchErrNoAlarm:                 "Questo allarme non è più nell'elenco: ricaricate la pagina.",
 	WatchErrNoATS:                   "Nessuna ATS ha ancora plessi registrati.",
+	WatchErrBusy:                    "Troppe richieste in poco tempo: riprovate tra qualche secondo.",
 	WatchErrSetting:                 "{0}: valore non valido ({1}).",
 	WatchErrWeek:                    "La settimana va indicata come AAAA-MM-GG.",
 	WatchChartATS:                   "Tasso di assenza dell'ATS (tutti i plessi sentinella)",

@@ -254,6 +254,7 @@ const (
 	WatchErrNote             Key = "watch.error.note"
 	WatchErrNoAlarm          Key = "watch.error.no_alarm"
 	WatchErrNoATS            Key = "watch.error.no_ats"
+	WatchErrBusy             Key = "watch.error.busy"
 	WatchErrSetting          Key = "watch.error.setting"
 	WatchErrWeek             Key = "watch.error.week"
 	WatchChartATS            Key = "watch.chart.ats"

@@ -14,10 +14,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/scuola/kiosk/cmd/portal/store"
+	"github.com/scuola/kiosk/privacy/access"
 	"github.com/scuola/kiosk/privacy/report"
 	"github.com/scuola/kiosk/verify/calendar"
 )
@@ -53,7 +53,7 @@ func New(s store.Store, opt Options) http.Handler {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &handler{store: s, opt: opt, limits: limiter{every: opt.Every, burst: float64(opt.Burst), buckets: map[string]*bucket{}}}
+	h := &handler{store: s, opt: opt, limits: access.NewBuckets(opt.Every, opt.Burst)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("PUT /api/v1/schools/{code}/profile/{year}", h.school(h.putProfile))
 	mux.HandleFunc("PUT /api/v1/schools/{code}/absences/{day}", h.school(h.putAbsences))
@@ -67,7 +67,7 @@ func New(s store.Store, opt Options) http.Handler {
 type handler struct {
 	store  store.Store
 	opt    Options
-	limits limiter
+	limits *access.Buckets // per plesso: bounded by the region's list
 }
 
 // school wraps an endpoint with what every one of them needs: the
@@ -94,7 +94,7 @@ func (h *handler) school(next func(w http.ResponseWriter, r *http.Request, code,
 			return
 		}
 		now := h.opt.Now()
-		if ok, wait := h.limits.allow(code, now); !ok {
+		if ok, wait := h.limits.Allow(code, now); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			refuse(w, http.StatusTooManyRequests, "too many requests from this plesso", "")
 			return
@@ -205,38 +205,4 @@ func answer(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
-}
-
-// limiter is a token bucket per credential. Its map holds one entry per
-// plesso that has authenticated, so it is bounded by the region's list.
-type limiter struct {
-	mu      sync.Mutex
-	every   time.Duration
-	burst   float64
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-// allow takes a token of key's bucket, or says how long until one.
-func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.buckets[key]
-	if !ok {
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[key] = b
-	}
-	if elapsed := now.Sub(b.last); elapsed > 0 {
-		b.tokens = min(l.burst, b.tokens+float64(elapsed)/float64(l.every))
-		b.last = now
-	}
-	if b.tokens < 1 {
-		return false, time.Duration((1 - b.tokens) * float64(l.every))
-	}
-	b.tokens--
-	return true, 0
 }

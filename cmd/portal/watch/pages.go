@@ -25,11 +25,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/scuola/kiosk/cmd/portal/store"
 	"github.com/scuola/kiosk/kiosk/lang"
+	"github.com/scuola/kiosk/privacy/access"
 	"github.com/scuola/kiosk/verify/calendar"
 )
 
@@ -48,16 +50,30 @@ type Options struct {
 	Viewer func(*http.Request) (Viewer, bool)
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Every and Burst are each viewer's rate: a request per Every on
+	// average, Burst at once (DefaultEvery and DefaultBurst when zero).
+	// A page recomputes the year's alarms, about 200 ms on the largest
+	// ATS, so an account must not be able to keep the server busy.
+	Every time.Duration
+	Burst int
 }
+
+// The default rate: a person reading pages and reviewing alarms never
+// reaches it.
+const (
+	DefaultEvery = time.Second
+	DefaultBurst = 20
+)
 
 //go:embed templates/*.html
 var templateFiles embed.FS
 
 // pages serves the ATS's pages.
 type pages struct {
-	st    store.Store
-	o     Options
-	pages map[string]*template.Template
+	st     store.Store
+	o      Options
+	pages  map[string]*template.Template
+	limits *access.Buckets // per viewer
 }
 
 // Pages returns the handler of the paths under /ats/.
@@ -65,7 +81,13 @@ func Pages(st store.Store, o Options) http.Handler {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	p := &pages{st: st, o: o, pages: mustParse()}
+	if o.Every <= 0 {
+		o.Every = DefaultEvery
+	}
+	if o.Burst <= 0 {
+		o.Burst = DefaultBurst
+	}
+	p := &pages{st: st, o: o, pages: mustParse(), limits: access.NewBuckets(o.Every, o.Burst)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ats/{$}", p.with(p.dashboard))
 	mux.HandleFunc("GET /ats/schools/{code}", p.with(p.school))
@@ -110,7 +132,13 @@ func (p *pages) with(h func(http.ResponseWriter, *request)) http.HandlerFunc {
 		if v.Lang == "" {
 			v.Lang = lang.Default
 		}
-		rq := &request{Request: r, v: v, ats: v.ATS, today: calendar.Of(p.o.Now())}
+		now := p.o.Now()
+		rq := &request{Request: r, v: v, ats: v.ATS, today: calendar.Of(now)}
+		if ok, wait := p.limits.Allow(v.Name, now); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			p.fail(w, rq, http.StatusTooManyRequests, lang.WatchErrBusy)
+			return
+		}
 		if v.Regional {
 			atses, err := p.st.ATSs(r.Context())
 			if err != nil {

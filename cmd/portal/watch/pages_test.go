@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,6 +56,13 @@ func newFixture(t testing.TB) *fixture {
 // newFixtureAt is newFixture with the pages' clock at now.
 func newFixtureAt(t testing.TB, now time.Time) *fixture {
 	t.Helper()
+	return newFixtureWith(t, Options{Now: func() time.Time { return now }})
+}
+
+// newFixtureWith is newFixture with o's clock and rates (its Viewer is
+// the test's).
+func newFixtureWith(t testing.TB, o Options) *fixture {
+	t.Helper()
 	st := openStore(t)
 	ctx := context.Background()
 	storeSeason(t, st, "ATS Insubria", true)
@@ -77,7 +85,9 @@ func newFixtureAt(t testing.TB, now time.Time) *fixture {
 			}
 			return v, ok
 		},
-		Now: func() time.Time { return now },
+		Now:   o.Now,
+		Every: o.Every,
+		Burst: o.Burst,
 	})
 	f.ts = httptest.NewServer(h)
 	t.Cleanup(f.ts.Close)
@@ -179,6 +189,35 @@ func TestDashboardSkipsHolidays(t *testing.T) {
 	wantIn(t, "Easter Monday's dashboard", body, "25/03/2027", `id="closed"`, "non manca nulla", "VAEE09900X")
 	_, body = newFixture(t).do(t, "rossi", "GET", "/ats/", nil)
 	wantNotIn(t, "an ordinary Monday's dashboard", body, `id="closed"`)
+}
+
+// Each viewer has a rate: past the burst the pages answer 429 with when
+// to retry, in the viewer's language, and another viewer is not slowed.
+func TestViewerRate(t *testing.T) {
+	var later atomic.Bool // the clock, moved on between requests
+	f := newFixtureWith(t, Options{Now: func() time.Time {
+		if later.Load() {
+			return today.Add(2 * time.Second)
+		}
+		return today
+	}, Every: 2 * time.Second, Burst: 2})
+	for i := range 2 {
+		if resp, _ := f.do(t, "rossi", "GET", "/ats/alarms", nil); resp.StatusCode != 200 {
+			t.Fatalf("request %d of the burst: %d", i+1, resp.StatusCode)
+		}
+	}
+	resp, body := f.do(t, "rossi", "GET", "/ats/", nil)
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "2" {
+		t.Fatalf("past the burst: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	wantIn(t, "429 page", body, "Troppe richieste")
+	if resp, _ := f.do(t, "smith", "GET", "/ats/", nil); resp.StatusCode != 200 {
+		t.Errorf("another viewer: %d", resp.StatusCode)
+	}
+	later.Store(true)
+	if resp, _ := f.do(t, "rossi", "GET", "/ats/", nil); resp.StatusCode != 200 {
+		t.Errorf("two seconds later: %d", resp.StatusCode)
+	}
 }
 
 // The Region picks an ATS and sees its aggregates: the coverage, who has
