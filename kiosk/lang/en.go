@@ -523,7 +523,7 @@ var english = table{
 	WatchPrinted:                    "Printed on {0}",
 	WatchPage:                       "Page {0} of {1}",
 	WatchSummaryNote:                "Per-school data reserved to the ATS (Garante opinion 157/2021). Classes under measure: the most of one day of the week.",
-	WatchSummaryNoteRegional:        "ATS aggregates only; counts under 3 are suppressed (<3).",
+	WatchSummaryNoteRegional:        "ATS aggregates only; counts under 3 are suppressed (<3), and so is the week's total they could be worked out from (*).",
 	"watch.app":                     "ATS portal",
 	"watch.menu":                    "Menu",
 	"watch.back":                    "Back to surveillance",

@@ -523,7 +523,7 @@ var italian = table{
 	WatchPrinted:                    "Stampato il {0}",
 	WatchPage:                       "Pagina {0} di {1}",
 	WatchSummaryNote:                "Dati per plesso riservati all'ATS (parere del Garante 157/2021). Classi con misure: il massimo di un giorno della settimana.",
-	WatchSummaryNoteRegional:        "Solo dati aggregati dell'ATS; i conteggi inferiori a 3 sono oscurati (<3).",
+	WatchSummaryNoteRegional:        "Solo dati aggregati dell'ATS; i conteggi inferiori a 3 sono oscurati (<3), e con loro il totale della settimana da cui si ricaverebbero (*).",
 	"watch.app":                     "Portale ATS",
 	"watch.menu":                    "Menu",
 	"watch.back":                    "Torna alla sorveglianza",

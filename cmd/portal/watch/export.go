@@ -16,6 +16,12 @@ const MinCell = 3
 // Suppressed is what an export writes for a count under MinCell.
 const Suppressed = "<3"
 
+// Withheld is what a summary writes for a total shown beyond the ATS that,
+// less the days the export shows, would give a suppressed day away (a
+// week of a Monday under 3 and a Thursday of 8: the week's 10 says the
+// Monday's 2). Secondary suppression, in the statisticians' words.
+const Withheld = "*"
+
 // Suppress writes a count for an export: the number from MinCell on,
 // Suppressed under it — 0 included, since "nobody absent" of a small
 // group says as much of each pupil as "one absent" does.

@@ -3,6 +3,7 @@ package watch
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	gopng "image/png"
 	"io"
@@ -486,6 +487,27 @@ func TestRegionalHidesDaysOfFewPlessi(t *testing.T) {
 	_, body = f.do(t, "regione", "GET", "/ats/alarms?ats="+url.QueryEscape("ATS Insubria"), nil)
 	wantIn(t, "the Region's alarms", body, "18/02/2027")
 	wantNotIn(t, "the Region's alarms", body, "20/02/2027")
+	// The week's total less the Monday and the Thursday, which the export
+	// shows, would be that one plesso's Saturday: the Region does not see
+	// it (secondary suppression); the ATS does, and a week without such a
+	// day shows it to the Region too.
+	weekAbsent := func(who, week string) string {
+		_, body := f.do(t, who, "GET", "/ats/summary.csv?ats="+url.QueryEscape("ATS Insubria")+"&week="+week, nil)
+		rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("%s's summary of %s: %v %q", who, week, err, body)
+		}
+		return rows[len(rows)-1][6]
+	}
+	if got := weekAbsent("regione", "2027-02-17"); got != Withheld {
+		t.Errorf("the Region's week with a one-plesso Saturday: absent %q, want %q", got, Withheld)
+	}
+	if got := weekAbsent("rossi", "2027-02-17"); got == Withheld || got == Suppressed {
+		t.Errorf("the ATS's own week: absent %q, want the count", got)
+	}
+	if got := weekAbsent("regione", "2027-02-10"); got == Withheld || got == Suppressed || got == "" {
+		t.Errorf("the Region's ordinary week: absent %q, want the count", got)
+	}
 	// A week of one plesso (the Christmas holidays) is suppressed whole
 	// for the Region.
 	if _, err := f.st.PutAbsences(context.Background(), "InEE00002", "2026-12-28", absences(600, 30), today); err != nil {
@@ -494,5 +516,33 @@ func TestRegionalHidesDaysOfFewPlessi(t *testing.T) {
 	_, body = f.do(t, "regione", "GET", "/ats/summary.csv?ats="+url.QueryEscape("ATS Insubria")+"&week=2026-12-30", nil)
 	if !strings.HasSuffix(strings.TrimSpace(body), "ATS Insubria,2026-12-28,2027-01-03,,ATS Insubria,1,<3,<3,<3,0") {
 		t.Errorf("the Region's week of one plesso: %q", body)
+	}
+}
+
+// hiddenDays flags a week whose ATS total, less the days the export
+// shows, would give one suppressed day away.
+func TestHiddenDays(t *testing.T) {
+	n := func(v int) *int { return &v }
+	day := func(d string, absent int, illness *int) store.SchoolDay {
+		return store.SchoolDay{School: "S" + strconv.Itoa(absent), Day: d, Enrolled: 600, Absent: absent, AbsentIllness: illness}
+	}
+	three := func(d string, a, b, c int, ill *int) []store.SchoolDay {
+		return []store.SchoolDay{day(d, a, ill), day(d, b, ill), day(d, c, ill)}
+	}
+	for _, c := range []struct {
+		name            string
+		days            []store.SchoolDay
+		absent, illness bool
+	}{
+		{"every day shown", append(three("2027-02-15", 5, 6, 7, n(2)), three("2027-02-18", 4, 4, 4, n(1))...), false, false},
+		{"a Monday of 2 absent", append(three("2027-02-15", 0, 1, 1, nil), three("2027-02-18", 4, 4, 4, nil)...), true, false},
+		{"no illness given on Thursday", append(three("2027-02-15", 5, 6, 7, n(2)), three("2027-02-18", 4, 4, 4, nil)...), false, false},
+		{"illness of 3 × 0", append(three("2027-02-15", 5, 6, 7, n(0)), three("2027-02-18", 4, 4, 4, n(3))...), false, true},
+		{"a Saturday of one plesso", append(three("2027-02-15", 5, 6, 7, nil), day("2027-02-20", 120, nil)), true, false},
+	} {
+		a, i := hiddenDays(c.days)
+		if a != c.absent || i != c.illness {
+			t.Errorf("%s: hidden absent %v, illness %v; want %v, %v", c.name, a, i, c.absent, c.illness)
+		}
 	}
 }

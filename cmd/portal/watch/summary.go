@@ -23,6 +23,10 @@ type Summary struct {
 	Total    SummaryRow
 	Regional bool // the counts are aggregates shown beyond the ATS: suppressed under 3
 	Plessi   int  // that reported in the week
+	// hiddenAbsent and hiddenIllness: a day of the week whose ATS count
+	// the export suppresses (under 3, or fewer than 3 plessi reported),
+	// so the week's count is withheld beyond the ATS.
+	hiddenAbsent, hiddenIllness bool
 }
 
 // SummaryRow is one plesso's week, or the ATS's (Code "").
@@ -91,6 +95,7 @@ func (p *pages) summaryOf(rq *request, day calendar.Day) (*Summary, error) {
 	for _, n := range measures {
 		sum.Total.Measures = maxOpt(sum.Total.Measures, &n)
 	}
+	sum.hiddenAbsent, sum.hiddenIllness = hiddenDays(days)
 	sum.Total.Alarms = alarms[""]
 	sum.Plessi = len(sum.Schools)
 	// The sentinels that sent nothing this week are in the list too.
@@ -108,6 +113,35 @@ func (p *pages) summaryOf(rq *request, day calendar.Day) (*Summary, error) {
 		sum.Schools = nil
 	}
 	return sum, nil
+}
+
+// hiddenDays says whether any day of the reports has an ATS count of
+// absences, or of absences for illness, that the export suppresses.
+func hiddenDays(days []store.SchoolDay) (absent, illness bool) {
+	type total struct {
+		plessi, absent, illness int
+		withIllness             bool
+	}
+	byDay := map[string]*total{}
+	for _, d := range days {
+		t := byDay[d.Day]
+		if t == nil {
+			t = &total{}
+			byDay[d.Day] = t
+		}
+		t.plessi++
+		t.absent += d.Absent
+		if d.AbsentIllness != nil {
+			t.illness += *d.AbsentIllness
+			t.withIllness = true
+		}
+	}
+	for _, t := range byDay {
+		few := t.plessi < MinCell
+		absent = absent || few || t.absent < MinCell
+		illness = illness || t.withIllness && (few || t.illness < MinCell)
+	}
+	return absent, illness
 }
 
 func (r *SummaryRow) add(d store.SchoolDay) {
@@ -195,7 +229,14 @@ func (s *Summary) cells(r SummaryRow) []string {
 			count, opt = func(int) string { return Suppressed }, func(*int) string { return Suppressed }
 		}
 	}
-	return []string{strconv.Itoa(r.Reports), count(r.Absent), opt(r.Illness), opt(r.Measures), strconv.Itoa(r.Alarms)}
+	absent, illness := count(r.Absent), opt(r.Illness)
+	if s.Regional && s.hiddenAbsent && absent != Suppressed {
+		absent = Withheld
+	}
+	if s.Regional && s.hiddenIllness && illness != Suppressed && illness != "" {
+		illness = Withheld
+	}
+	return []string{strconv.Itoa(r.Reports), absent, illness, opt(r.Measures), strconv.Itoa(r.Alarms)}
 }
 
 // Cells are the row's counts for the page.
