@@ -182,30 +182,13 @@ func (w *latticeWalk) found(i, j int) (p latticePoint, dx, dy float64, ok bool) 
 	return p, p.x - qx, p.y - qy, true
 }
 
-// along is where the drift of the two found lattice points before (i, j)
-// in direction d (one step along its row or column) puts it.
-func (w *latticeWalk) along(i, j int, d [2]int) ([2]float64, bool) {
-	_, x1, y1, ok1 := w.found(i-d[0], j-d[1])
-	_, x2, y2, ok2 := w.found(i-2*d[0], j-2*d[1])
-	if !ok1 || !ok2 {
-		return [2]float64{}, false
-	}
-	k, s := i, d[0]
-	if d[1] != 0 {
-		k, s = j, d[1]
-	}
-	c := w.centers
-	r := float64(c[k]-c[k-s]) / float64(c[k-s]-c[k-2*s])
-	px, py := w.expected(i, j)
-	return [2]float64{px + x1 + r*(x1-x2), py + y1 + r*(y1-y2)}, true
-}
-
-// extrapolated is along's guesses from every side.
+// extrapolated is the places predictions extrapolates for (i, j) from
+// every side.
 func (w *latticeWalk) extrapolated(i, j int) [][2]float64 {
 	var out [][2]float64
-	for _, d := range sides {
-		if g, ok := w.along(i, j, d); ok {
-			out = append(out, g)
+	for _, p := range w.predictions(i, j) {
+		if !p.between {
+			out = append(out, [2]float64{p.x, p.y})
 		}
 	}
 	return out
@@ -216,6 +199,7 @@ func (w *latticeWalk) extrapolated(i, j int) [][2]float64 {
 // straight line of the surface, much across a bend.
 type prediction struct {
 	x, y, spread float64
+	between      bool // interpolated between neighbours on both sides
 }
 
 // predictions are the places the found lattice points in the row and the
@@ -240,7 +224,7 @@ func (w *latticeWalk) predictions(i, j int) []prediction {
 				k, ka, kb = j, aj, bj
 			}
 			f := float64(w.centers[k]-w.centers[ka]) / float64(w.centers[kb]-w.centers[ka])
-			out = append(out, prediction{px + ax + f*(bx-ax), py + ay + f*(by-ay), math.Hypot(bx-ax, by-ay)})
+			out = append(out, prediction{px + ax + f*(bx-ax), py + ay + f*(by-ay), math.Hypot(bx-ax, by-ay), o[0] < 0})
 		}
 	}
 	return out
